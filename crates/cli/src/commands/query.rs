@@ -1,0 +1,119 @@
+//! `devquery query -e SQL | -f FILE`: runs statements and writes their results.
+
+use std::fs;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use devquery_engine::{EngineOptions, OutputFormat, split_statements};
+
+use crate::args::SourceArgs;
+use crate::exit;
+use crate::sources;
+
+/// Arguments of `devquery query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// SQL to run (several statements separated by `;` allowed; repeatable).
+    #[arg(short = 'e', long = "execute", value_name = "SQL", required_unless_present = "file")]
+    pub execute: Vec<String>,
+
+    /// A file of SQL statements to run (repeatable; `-` reads stdin).
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Vec<PathBuf>,
+
+    /// Output format: table, csv, json, ndjson or parquet.
+    #[arg(long, default_value = "table", value_parser = parse_format)]
+    pub format: OutputFormat,
+
+    /// Write results to this file instead of stdout (required for parquet).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub sources: SourceArgs,
+}
+
+fn parse_format(s: &str) -> Result<OutputFormat, String> {
+    OutputFormat::parse(s).ok_or_else(|| {
+        format!(
+            "unknown format '{s}' (expected one of: {})",
+            OutputFormat::NAMES.join(", ")
+        )
+    })
+}
+
+/// Runs the command.
+pub async fn run(args: QueryArgs) -> Result<u8> {
+    let mut script = String::new();
+    for sql in &args.execute {
+        script.push_str(sql);
+        script.push_str(";\n");
+    }
+    for file in &args.file {
+        let text = if file.as_os_str() == "-" {
+            std::io::read_to_string(std::io::stdin()).context("reading SQL from stdin")?
+        } else {
+            fs::read_to_string(file)
+                .map_err(|e| exit::usage(format!("cannot read {}: {e}", file.display())))?
+        };
+        script.push_str(&text);
+        script.push_str(";\n");
+    }
+    let statements = split_statements(&script);
+    if statements.is_empty() {
+        return Err(exit::usage("no SQL statement given"));
+    }
+    if args.format.is_binary() {
+        if statements.len() > 1 {
+            return Err(exit::usage(
+                "--format parquet writes one result: give exactly one statement",
+            ));
+        }
+        if args.output.is_none() && std::io::stdout().is_terminal() {
+            return Err(exit::usage(
+                "--format parquet needs --output PATH (or redirect stdout to a file)",
+            ));
+        }
+    }
+
+    let opened = sources::open(&args.sources, EngineOptions::default()).await?;
+    let mut results = Vec::new();
+    for statement in &statements {
+        results.push(opened.engine.execute(statement).await?);
+    }
+
+    match &args.output {
+        Some(path) => {
+            let tmp = path.with_extension(format!(
+                "{}.tmp",
+                path.extension().and_then(|e| e.to_str()).unwrap_or("out")
+            ));
+            let mut file = std::io::BufWriter::new(
+                fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?,
+            );
+            let written = (|| -> Result<()> {
+                for r in &results {
+                    args.format.write(&mut file, &r.schema, &r.batches)?;
+                }
+                file.flush()?;
+                Ok(())
+            })();
+            if let Err(e) = written {
+                let _ = fs::remove_file(&tmp);
+                return Err(e);
+            }
+            drop(file);
+            fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for r in &results {
+                args.format.write(&mut out, &r.schema, &r.batches)?;
+            }
+            out.flush()?;
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,108 @@
+//! `devquery rules`: lists the rules (bundled plus `--rules DIR`), prints one rule's header and
+//! SQL, or (`--check`) validates rule files and exits 1 with file:line errors.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+use devquery_rules::{Origin, ParamOverrides, RuleSet};
+
+use crate::exit;
+
+/// Arguments of `devquery rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Print this rule's header and SQL.
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
+
+    /// A directory of rule files that add to, or override by id, the bundled rules.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+
+    /// Validate the rules (every one plans against the catalogue); exit 1 on the first invalid
+    /// file with file:line errors. With --rules, only that directory is checked.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Print docs/rules.md (the rule reference) instead of the list.
+    #[arg(long, conflicts_with_all = ["id", "check"])]
+    pub markdown: bool,
+}
+
+/// Runs the command.
+pub async fn run(args: RulesArgs) -> Result<u8> {
+    if args.check {
+        let set = match &args.rules {
+            Some(dir) => RuleSet::load_dir(dir),
+            None => RuleSet::bundled().map_err(Into::into),
+        };
+        let set = match set {
+            Ok(s) => s,
+            Err(e) if e.is_usage() => return Err(exit::usage(e.to_string())),
+            Err(e) => {
+                eprintln!("{e}");
+                return Ok(exit::RUNTIME);
+            }
+        };
+        if let Err(e) = set.validate(&ParamOverrides::default()).await {
+            eprintln!("{e}");
+            return Ok(exit::RUNTIME);
+        }
+        println!("{} rule{} valid", set.len(), if set.len() == 1 { "" } else { "s" });
+        return Ok(0);
+    }
+    let set = RuleSet::load(args.rules.as_deref()).map_err(|e| {
+        if e.is_usage() {
+            exit::usage(e.to_string())
+        } else {
+            anyhow::Error::new(e)
+        }
+    })?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.markdown {
+        out.write_all(devquery_rules::docs::rules_markdown(set.rules()).as_bytes())?;
+        out.flush()?;
+        return Ok(0);
+    }
+    match &args.id {
+        Some(id) => {
+            let Some(rule) = set.get(id) else {
+                return Err(exit::usage(format!(
+                    "no rule '{id}' (`devquery rules` lists them)"
+                )));
+            };
+            writeln!(
+                out,
+                "-- file: {}{}",
+                rule.file,
+                if rule.origin == Origin::Dir { " (from --rules)" } else { "" }
+            )?;
+            out.write_all(rule.to_source().as_bytes())?;
+        }
+        None => {
+            let w = set.rules().iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+            for r in set.rules() {
+                let platforms = if r.platforms.is_empty() {
+                    "all".to_string()
+                } else {
+                    r.platforms.join(",")
+                };
+                writeln!(
+                    out,
+                    "{:<w$}  {:<8}  {:<20}  {}",
+                    r.id,
+                    r.severity.as_str(),
+                    platforms,
+                    r.title
+                )?;
+            }
+            if set.is_empty() {
+                eprintln!("no rules (the bundled pack is empty; add some with --rules DIR)");
+            }
+        }
+    }
+    out.flush()?;
+    Ok(0)
+}

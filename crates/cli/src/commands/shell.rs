@@ -1,0 +1,176 @@
+//! `devquery shell` (and `devquery` alone on a terminal): the SQL REPL of `devquery-shell`, wired
+//! to the same sources as every command and to the bundled rule pack.
+//!
+//! Live sources (`--path`, `--github-org`, `--azure-org`) are collected when a statement first
+//! references a table, then cached for the session. The collectors only collect a whole source
+//! at once, so that first collection fills every table; `.refresh` collects again.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use clap::Args;
+use datafusion::arrow::array::{ArrayRef, StringArray};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::arrow::record_batch::RecordBatch;
+use devquery_engine::{Engine, EngineOptions, OutputFormat};
+use devquery_model::catalog;
+use devquery_rules::{RuleSet, RunOptions, run_rules};
+use devquery_shell::{
+    BoxError, BoxFuture, Collected, LiveSource, RuleInfo, RuleOutput, RuleSource, Session, Settings,
+};
+
+use crate::args::SourceArgs;
+use crate::sources;
+
+/// Arguments of `devquery shell`.
+#[derive(Debug, Args)]
+pub struct ShellArgs {
+    /// Output mode: table, csv, json or line (`.mode` changes it).
+    #[arg(long, default_value = "table", value_parser = parse_mode)]
+    pub mode: OutputFormat,
+
+    /// Rows shown in table mode, 0 for all (`.maxrows` changes it).
+    #[arg(long, default_value_t = 40, value_name = "N")]
+    pub maxrows: usize,
+
+    /// Print how long each statement takes (`.timer` changes it).
+    #[arg(long)]
+    pub timer: bool,
+
+    #[command(flatten)]
+    pub sources: SourceArgs,
+}
+
+impl Default for ShellArgs {
+    fn default() -> Self {
+        Self {
+            mode: OutputFormat::Table,
+            maxrows: 40,
+            timer: false,
+            sources: SourceArgs::default(),
+        }
+    }
+}
+
+fn parse_mode(s: &str) -> Result<OutputFormat, String> {
+    OutputFormat::parse(s)
+        .filter(|f| !f.is_binary() && *f != OutputFormat::Ndjson)
+        .ok_or_else(|| format!("unknown mode '{s}' (expected one of: table, csv, json, line)"))
+}
+
+/// Live sources, collected through [`sources::collect`] (every table at once).
+struct CliLive {
+    sources: SourceArgs,
+}
+
+impl LiveSource for CliLive {
+    fn label(&self) -> String {
+        self.sources.describe().join(", ")
+    }
+
+    fn collect(&self, _wanted: Vec<String>) -> BoxFuture<Result<Collected, BoxError>> {
+        let sources = self.sources.clone();
+        Box::pin(async move {
+            let data = sources::collect(&sources)
+                .await
+                .map_err(|e| -> BoxError { crate::exit::describe(&e).into() })?;
+            Ok(Collected {
+                data,
+                covered: catalog().iter().map(|s| s.name.to_string()).collect(),
+            })
+        })
+    }
+}
+
+/// The bundled rule pack, run through `devquery-rules`.
+struct CliRules {
+    set: Arc<RuleSet>,
+    source: String,
+}
+
+impl RuleSource for CliRules {
+    fn rules(&self) -> Vec<RuleInfo> {
+        self.set
+            .rules()
+            .iter()
+            .map(|r| RuleInfo {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                severity: r.severity.as_str().to_string(),
+                sql: r.sql.clone(),
+            })
+            .collect()
+    }
+
+    fn run(&self, engine: &Engine, id: &str) -> BoxFuture<Result<RuleOutput, BoxError>> {
+        let engine = engine.clone();
+        let rule = self.set.get(id).cloned();
+        let options = RunOptions::now(self.source.clone());
+        let id = id.to_string();
+        Box::pin(async move {
+            let rule = rule.ok_or_else(|| -> BoxError { format!("no rule '{id}'").into() })?;
+            let report = run_rules(&engine, std::slice::from_ref(&rule), &options).await;
+            let Some(result) = report.results.into_iter().next() else {
+                return Err(format!("rule {id} did not run").into());
+            };
+            if let Some(e) = result.error {
+                return Err(e.into());
+            }
+            let text = |f: &dyn Fn(&devquery_rules::Finding) -> Option<String>| -> ArrayRef {
+                Arc::new(result.findings.iter().map(f).collect::<StringArray>())
+            };
+            let columns = vec![
+                text(&|f| Some(f.status.as_str().to_string())),
+                text(&|f| Some(f.resource_type.clone())),
+                text(&|f| Some(f.resource.clone())),
+                text(&|f| Some(f.reason.clone())),
+            ];
+            let schema = Arc::new(Schema::new(
+                ["status", "resource_type", "resource", "reason"]
+                    .iter()
+                    .map(|n| Field::new(*n, DataType::Utf8, true))
+                    .collect::<Vec<_>>(),
+            ));
+            let batch = RecordBatch::try_new(schema.clone(), columns)?;
+            Ok(RuleOutput {
+                schema,
+                batches: vec![batch],
+            })
+        })
+    }
+}
+
+/// Runs the shell.
+pub async fn run(args: ShellArgs) -> Result<u8> {
+    let options = EngineOptions::default();
+    let session = if let Some(dir) = &args.sources.snapshot {
+        Session::snapshot(dir, options).await?
+    } else if args.sources.has_live_source() {
+        Session::live(
+            Arc::new(CliLive {
+                sources: args.sources.clone(),
+            }),
+            options,
+        )?
+    } else {
+        let opened = sources::open(&args.sources, options).await?;
+        Session::new(opened.engine, opened.label)
+    };
+    let session = match RuleSet::load(None) {
+        Ok(set) => {
+            let source = session.label().to_string();
+            session.with_rules(Arc::new(CliRules {
+                set: Arc::new(set),
+                source,
+            }))
+        }
+        Err(e) => session.with_rules_missing(format!("the rule pack failed to load: {e}")),
+    };
+    let session = session.with_settings(Settings {
+        mode: args.mode,
+        timer: args.timer,
+        maxrows: args.maxrows,
+        color: devquery_shell::color_enabled() && std::io::IsTerminal::is_terminal(&std::io::stdin()),
+    });
+    Ok(devquery_shell::run(session).await?)
+}

@@ -1,0 +1,273 @@
+//! The DataFusion session: registers every catalogue table (from memory or a snapshot) and runs
+//! scripts statement by statement, refusing writes unless the session was opened writable.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::datasource::MemTable;
+use datafusion::execution::context::{SQLOptions, SessionConfig, SessionContext};
+use datafusion::logical_expr::LogicalPlan;
+use datafusion::prelude::ParquetReadOptions;
+use devquery_model::{Dataset, TableSpec, catalog};
+
+use crate::error::EngineError;
+use crate::snapshot::{self, Manifest};
+use crate::split::{Statement, split_statements};
+
+/// How the session is configured.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    /// Refuse DDL, DML, `COPY … TO` and `SET` (the default).
+    pub read_only: bool,
+    /// Parallelism; defaults to the number of CPUs.
+    pub target_partitions: usize,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        Self {
+            read_only: true,
+            target_partitions: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+        }
+    }
+}
+
+/// The result of one statement.
+#[derive(Debug)]
+pub struct StatementOutput {
+    /// The statement that ran.
+    pub statement: Statement,
+    /// Its schema (also for zero rows).
+    pub schema: SchemaRef,
+    /// Its rows.
+    pub batches: Vec<RecordBatch>,
+}
+
+/// A DataFusion session over the catalogue.
+#[derive(Clone)]
+pub struct Engine {
+    ctx: SessionContext,
+    options: EngineOptions,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// A session with every catalogue table registered empty.
+    pub fn new(options: EngineOptions) -> Result<Self, EngineError> {
+        let config = SessionConfig::new()
+            .with_information_schema(true)
+            .with_target_partitions(options.target_partitions.max(1))
+            .with_default_catalog_and_schema("devquery", "public");
+        let ctx = SessionContext::new_with_config(config);
+        let engine = Self { ctx, options };
+        for spec in catalog() {
+            engine.register_batches(&spec, Vec::new())?;
+        }
+        Ok(engine)
+    }
+
+    /// A session over collected in-memory data; tables absent from `data` are empty.
+    pub fn from_dataset(data: &Dataset, options: EngineOptions) -> Result<Self, EngineError> {
+        let engine = Self::new(options)?;
+        for spec in catalog() {
+            let batches = data.batches(spec.name).to_vec();
+            if !batches.is_empty() {
+                engine.register_batches(&spec, batches)?;
+            }
+        }
+        Ok(engine)
+    }
+
+    /// A session over a snapshot directory. Tables the snapshot lacks are registered empty.
+    pub async fn from_snapshot(
+        dir: &Path,
+        options: EngineOptions,
+    ) -> Result<(Self, Manifest), EngineError> {
+        let manifest = snapshot::read_manifest(dir)?;
+        let engine = Self::new(options)?;
+        for spec in catalog() {
+            let file = dir.join(format!("{}.parquet", spec.name));
+            if !file.exists() {
+                continue;
+            }
+            snapshot::check_parquet(&file, &spec)?;
+            let path = file.to_str().ok_or_else(|| {
+                EngineError::snapshot(&file, "path is not valid UTF-8".to_string())
+            })?;
+            let schema = spec.schema();
+            engine.ctx.deregister_table(spec.name)?;
+            engine
+                .ctx
+                .register_parquet(
+                    spec.name,
+                    path,
+                    ParquetReadOptions::default().schema(schema.as_ref()),
+                )
+                .await
+                .map_err(|e| EngineError::snapshot(&file, e.to_string()))?;
+        }
+        Ok((engine, manifest))
+    }
+
+    /// Replaces a table's contents with `batches` (split across partitions for parallel scans).
+    pub fn register_batches(
+        &self,
+        spec: &TableSpec,
+        batches: Vec<RecordBatch>,
+    ) -> Result<(), EngineError> {
+        let schema = spec.schema();
+        let n = self.options.target_partitions.max(1);
+        let mut partitions: Vec<Vec<RecordBatch>> = vec![Vec::new(); n];
+        for (i, batch) in batches.into_iter().enumerate() {
+            partitions[i % n].push(batch);
+        }
+        let table = MemTable::try_new(schema, partitions)?;
+        self.ctx.deregister_table(spec.name)?;
+        self.ctx.register_table(spec.name, Arc::new(table))?;
+        Ok(())
+    }
+
+    /// The underlying DataFusion context (for UDFs, advanced callers and tests).
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
+
+    /// The options the session was opened with.
+    pub fn options(&self) -> &EngineOptions {
+        &self.options
+    }
+
+    /// Plans one statement, enforcing read-only mode.
+    pub async fn plan(&self, statement: &Statement) -> Result<LogicalPlan, EngineError> {
+        let sql_err = |source| EngineError::Sql {
+            index: statement.index,
+            line: statement.line,
+            source,
+        };
+        let state = self.ctx.state();
+        let plan = state
+            .create_logical_plan(&statement.text)
+            .await
+            .map_err(sql_err)?;
+        if self.options.read_only {
+            if let Some((what, hint)) = refused(&plan) {
+                return Err(EngineError::ReadOnly {
+                    index: statement.index,
+                    line: statement.line,
+                    what,
+                    hint,
+                });
+            }
+            let verify = SQLOptions::new()
+                .with_allow_ddl(false)
+                .with_allow_dml(false)
+                .with_allow_statements(false);
+            if let Err(e) = verify.verify_plan(&plan) {
+                return Err(EngineError::ReadOnly {
+                    index: statement.index,
+                    line: statement.line,
+                    what: e.strip_backtrace(),
+                    hint: "rewrite it as a query".into(),
+                });
+            }
+        }
+        Ok(plan)
+    }
+
+    /// Runs one statement and collects its rows.
+    pub async fn execute(&self, statement: &Statement) -> Result<StatementOutput, EngineError> {
+        let plan = self.plan(statement).await?;
+        let sql_err = |source| EngineError::Sql {
+            index: statement.index,
+            line: statement.line,
+            source,
+        };
+        let df = self.ctx.execute_logical_plan(plan).await.map_err(sql_err)?;
+        let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
+        let batches = df.collect().await.map_err(sql_err)?;
+        Ok(StatementOutput {
+            statement: statement.clone(),
+            schema,
+            batches,
+        })
+    }
+
+    /// Runs one SQL statement given as text (a single statement; a trailing `;` is fine).
+    pub async fn query(&self, sql: &str) -> Result<StatementOutput, EngineError> {
+        let statements = split_statements(sql);
+        let statement = match statements.as_slice() {
+            [one] => one.clone(),
+            [] => Statement {
+                index: 1,
+                line: 1,
+                text: String::new(),
+            },
+            _ => {
+                return Err(EngineError::Sql {
+                    index: 2,
+                    line: statements[1].line,
+                    source: datafusion::error::DataFusionError::Plan(
+                        "expected one statement, found several".into(),
+                    ),
+                });
+            }
+        };
+        self.execute(&statement).await
+    }
+
+    /// Splits a script and runs every statement in order, stopping at the first error.
+    pub async fn run_script(&self, script: &str) -> Result<Vec<StatementOutput>, EngineError> {
+        let mut out = Vec::new();
+        for statement in split_statements(script) {
+            out.push(self.execute(&statement).await?);
+        }
+        Ok(out)
+    }
+
+    /// Copies every catalogue table into memory as a [`Dataset`] (e.g. to save a snapshot).
+    pub async fn to_dataset(&self) -> Result<Dataset, EngineError> {
+        let mut data = Dataset::new();
+        for spec in catalog() {
+            let df = self.ctx.table(spec.name).await?;
+            for batch in df.collect().await? {
+                data.push_batch(spec.name, batch);
+            }
+        }
+        Ok(data)
+    }
+}
+
+/// Why a plan is refused in read-only mode, with a hint, or `None` if it only reads.
+fn refused(plan: &LogicalPlan) -> Option<(String, String)> {
+    match plan {
+        LogicalPlan::Copy(_) => Some((
+            "COPY ... TO".into(),
+            "write results with `--format csv|json|ndjson|parquet --output PATH` instead".into(),
+        )),
+        LogicalPlan::Dml(dml) => Some((
+            format!("{} (writes data)", dml.op),
+            "the estate is collected, not edited; re-run `devquery collect` to refresh it".into(),
+        )),
+        LogicalPlan::Ddl(ddl) => Some((
+            format!("{} (changes the catalogue)", ddl.name()),
+            "use a subquery or a CTE (`WITH x AS (...) SELECT ...`) instead of a table or view"
+                .into(),
+        )),
+        LogicalPlan::Statement(_) => Some((
+            "SET / transaction statements".into(),
+            "session settings are fixed in read-only mode".into(),
+        )),
+        _ => None,
+    }
+}

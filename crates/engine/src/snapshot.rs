@@ -1,0 +1,261 @@
+//! Parquet snapshots: `DIR/manifest.json` plus one `DIR/<table>.parquet` per catalogue table.
+//!
+//! A snapshot is written to a temporary sibling directory and moved into place only when every
+//! file is complete and synced, so an interrupted write never leaves a half snapshot at the
+//! target and never damages the snapshot that was there before.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use datafusion::parquet::basic::Compression;
+use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
+use devquery_model::{Dataset, TableSpec, catalog};
+use serde::{Deserialize, Serialize};
+
+use crate::error::EngineError;
+
+/// The snapshot format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Rows per Parquet row group: large enough for fast scans, small enough to skip by statistics.
+pub const ROW_GROUP_SIZE: usize = 64 * 1024;
+
+/// `manifest.json`: what a snapshot holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Snapshot format version ([`FORMAT_VERSION`]).
+    pub format_version: u32,
+    /// devquery version that wrote it.
+    pub tool_version: String,
+    /// When the data was collected (RFC 3339).
+    pub collected_at: String,
+    /// Sources collected (`github:org`, `azure_devops:org`, `path:/src`, …).
+    pub sources: Vec<String>,
+    /// Rows per table.
+    pub tables: BTreeMap<String, usize>,
+    /// Rows in `collection_errors`.
+    pub error_count: usize,
+}
+
+/// What the caller knows about the data being written.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotInfo {
+    /// Sources collected.
+    pub sources: Vec<String>,
+    /// Collection time (RFC 3339); now when `None`.
+    pub collected_at: Option<String>,
+}
+
+/// Reads and validates `DIR/manifest.json`.
+pub fn read_manifest(dir: &Path) -> Result<Manifest, EngineError> {
+    if !dir.is_dir() {
+        return Err(EngineError::snapshot(
+            dir,
+            "no such snapshot directory (create one with `devquery collect ... --out DIR`)",
+        ));
+    }
+    let path = dir.join("manifest.json");
+    let text = fs::read_to_string(&path).map_err(|e| {
+        EngineError::snapshot(
+            &path,
+            format!("cannot read the manifest ({e}): not a devquery snapshot, or an interrupted write"),
+        )
+    })?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| EngineError::snapshot(&path, format!("invalid JSON: {e}")))?;
+    let version = value.get("format_version").and_then(|v| v.as_u64());
+    if version != Some(u64::from(FORMAT_VERSION)) {
+        return Err(EngineError::snapshot(
+            &path,
+            format!(
+                "unknown snapshot format version {} (this devquery {} reads version {FORMAT_VERSION})",
+                version.map_or_else(|| "(missing)".to_string(), |v| v.to_string()),
+                env!("CARGO_PKG_VERSION"),
+            ),
+        ));
+    }
+    serde_json::from_value(value)
+        .map_err(|e| EngineError::snapshot(&path, format!("invalid manifest: {e}")))
+}
+
+/// Opens a table file's Parquet footer and checks its columns against the catalogue, so a
+/// corrupt or foreign file is reported by name before any query runs.
+pub fn check_parquet(file: &Path, spec: &TableSpec) -> Result<(), EngineError> {
+    let f = File::open(file).map_err(|e| EngineError::io(file, e))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(f)
+        .map_err(|e| EngineError::snapshot(file, format!("corrupt Parquet file: {e}")))?;
+    let want = spec.schema();
+    for field in builder.schema().fields() {
+        match want.field_with_name(field.name()) {
+            Ok(w) if w.data_type() == field.data_type() => {}
+            Ok(w) => {
+                return Err(EngineError::snapshot(
+                    file,
+                    format!(
+                        "column '{}' has type {} but table '{}' expects {}",
+                        field.name(),
+                        field.data_type(),
+                        spec.name,
+                        w.data_type()
+                    ),
+                ));
+            }
+            Err(_) => {
+                return Err(EngineError::snapshot(
+                    file,
+                    format!(
+                        "column '{}' is not in table '{}' (written by a newer devquery?)",
+                        field.name(),
+                        spec.name
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writer properties for snapshot and findings files.
+pub fn writer_properties() -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_max_row_group_size(ROW_GROUP_SIZE)
+        .set_statistics_enabled(EnabledStatistics::Page)
+        .set_created_by(format!("devquery {}", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
+/// Writes `batches` (which must have `spec`'s schema) to a Parquet file and syncs it.
+pub fn write_parquet(
+    path: &Path,
+    spec: &TableSpec,
+    batches: &[RecordBatch],
+) -> Result<usize, EngineError> {
+    let schema = spec.schema();
+    let file = File::create(path).map_err(|e| EngineError::io(path, e))?;
+    let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(writer_properties()))?;
+    let mut rows = 0;
+    for batch in batches {
+        if batch.schema().fields() != schema.fields() {
+            return Err(EngineError::snapshot(
+                path,
+                format!("batch for table '{}' does not have the catalogue schema", spec.name),
+            ));
+        }
+        rows += batch.num_rows();
+        writer.write(batch)?;
+    }
+    let file = writer.into_inner()?;
+    file.sync_all().map_err(|e| EngineError::io(path, e))?;
+    Ok(rows)
+}
+
+/// Writes `data` as a snapshot at `target`, atomically replacing any snapshot already there.
+///
+/// Refuses to replace a non-empty directory that is not a snapshot.
+pub fn write_snapshot(
+    target: &Path,
+    data: &Dataset,
+    info: &SnapshotInfo,
+) -> Result<Manifest, EngineError> {
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = target
+        .file_name()
+        .ok_or_else(|| EngineError::snapshot(target, "not a directory name"))?
+        .to_string_lossy()
+        .to_string();
+    if target.exists() && !target.join("manifest.json").exists() {
+        let empty = fs::read_dir(target)
+            .map_err(|e| EngineError::io(target, e))?
+            .next()
+            .is_none();
+        if !empty {
+            return Err(EngineError::snapshot(
+                target,
+                "exists and is not a devquery snapshot; refusing to replace it",
+            ));
+        }
+    }
+    fs::create_dir_all(&parent).map_err(|e| EngineError::io(&parent, e))?;
+    let tmp = parent.join(format!(".{name}.tmp-{}-{}", std::process::id(), nanos()));
+    fs::create_dir(&tmp).map_err(|e| EngineError::io(&tmp, e))?;
+
+    match write_into(&tmp, data, info) {
+        Ok(manifest) => {
+            swap_into_place(&tmp, target, &parent, &name)?;
+            Ok(manifest)
+        }
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn write_into(dir: &Path, data: &Dataset, info: &SnapshotInfo) -> Result<Manifest, EngineError> {
+    let mut tables = BTreeMap::new();
+    for spec in catalog() {
+        let path = dir.join(format!("{}.parquet", spec.name));
+        let rows = write_parquet(&path, &spec, data.batches(spec.name))?;
+        tables.insert(spec.name.to_string(), rows);
+    }
+    let manifest = Manifest {
+        format_version: FORMAT_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        collected_at: info
+            .collected_at
+            .clone()
+            .unwrap_or_else(|| chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        sources: info.sources.clone(),
+        error_count: tables.get("collection_errors").copied().unwrap_or(0),
+        tables,
+    };
+    let path = dir.join("manifest.json");
+    let mut f = File::create(&path).map_err(|e| EngineError::io(&path, e))?;
+    let json = serde_json::to_vec_pretty(&manifest)
+        .map_err(|e| EngineError::snapshot(&path, e.to_string()))?;
+    f.write_all(&json).map_err(|e| EngineError::io(&path, e))?;
+    f.sync_all().map_err(|e| EngineError::io(&path, e))?;
+    sync_dir(dir);
+    Ok(manifest)
+}
+
+/// Moves the finished `tmp` directory to `target`. An existing target is moved aside first and
+/// removed only after the new snapshot is in place.
+fn swap_into_place(tmp: &Path, target: &Path, parent: &Path, name: &str) -> Result<(), EngineError> {
+    if target.exists() {
+        let old = parent.join(format!(".{name}.old-{}-{}", std::process::id(), nanos()));
+        fs::rename(target, &old).map_err(|e| EngineError::io(target, e))?;
+        if let Err(e) = fs::rename(tmp, target) {
+            // Put the previous snapshot back; the new one stays in tmp for inspection.
+            let _ = fs::rename(&old, target);
+            return Err(EngineError::io(target, e));
+        }
+        let _ = fs::remove_dir_all(&old);
+    } else {
+        fs::rename(tmp, target).map_err(|e| EngineError::io(target, e))?;
+    }
+    sync_dir(parent);
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}

@@ -1,0 +1,5 @@
+//! End-to-end tests of the `devquery` binary: one test binary, one module per command.
+
+mod common;
+mod query;
+mod shell;
