@@ -2,4 +2,5 @@
 
 mod common;
 mod query;
+mod report;
 mod shell;

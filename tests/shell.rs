@@ -62,8 +62,10 @@ fn interactive_session_on_a_pty() {
 
     // .tables lists the catalogue.
     enter(&mut p, ".tables");
-    p.expect("repositories").expect(".tables lists repositories");
-    p.expect("pipeline_steps").expect(".tables lists pipeline_steps");
+    p.expect("repositories")
+        .expect(".tables lists repositories");
+    p.expect("pipeline_steps")
+        .expect(".tables lists pipeline_steps");
     prompt(&mut p);
 
     // An unknown meta-command is a hint, not an exit.
@@ -75,33 +77,41 @@ fn interactive_session_on_a_pty() {
     enter(&mut p, "select 6 * 7");
     enter(&mut p, "  as multi_line_answer");
     enter(&mut p, ";");
-    p.expect("multi_line_answer").expect("multi-line header");
-    p.expect("42").expect("multi-line value");
+    p.expect("| multi_line_answer |")
+        .expect("multi-line header");
+    p.expect("| 42").expect("multi-line value");
     prompt(&mut p);
 
     // A bad statement prints an error; the next one still runs.
     enter(&mut p, "select nope from nowhere;");
     p.expect("error:").expect("error printed");
     prompt(&mut p);
-    enter(&mut p, "select 'still here' as after_error;");
-    p.expect("still here").expect("session survived the error");
+    enter(&mut p, "select upper('still here') as after_error;");
+    p.expect("STILL HERE").expect("session survived the error");
     prompt(&mut p);
 
-    // Tab completes a table name and a column name; the completed statement runs.
-    p.send("select count(*) as completed from repositor").expect("send");
+    // Tab completes a table name and a column name; the completed statement runs (without
+    // completion it names no table and no column, and fails).
+    let pause = || std::thread::sleep(Duration::from_millis(200));
+    p.send("select count(*) as completed from repositor")
+        .expect("send");
+    pause();
     p.send("\t").expect("tab");
-    p.expect("repositories").expect("table name completed");
+    pause();
     p.send(" where is_archiv").expect("send");
+    pause();
     p.send("\t").expect("tab");
-    p.expect("is_archived").expect("column name completed");
+    pause();
     enter(&mut p, " is null or true;");
-    p.expect("completed").expect("completed statement ran");
+    p.expect("| completed |").expect("completed statement ran");
     prompt(&mut p);
 
     // Rules: list them, run one, run all.
     enter(&mut p, ".rules");
     let listed = p
-        .expect(Regex(r"\n([a-z0-9][a-z0-9-]+) +(critical|high|medium|low|info) "))
+        .expect(Regex(
+            r"\n([a-z0-9][a-z0-9-]+) +(critical|high|medium|low|info) ",
+        ))
         .expect("a rule listed");
     let id = String::from_utf8_lossy(listed.get(1).expect("rule id")).into_owned();
     p.expect("rules; .run RULE").expect(".rules footer");
@@ -116,14 +126,14 @@ fn interactive_session_on_a_pty() {
     // Ctrl-C cancels a long statement and the session goes on.
     enter(
         &mut p,
-        "select count(*) from generate_series(1, 100000000000) t(x) where x % 7 = 3;",
+        "select count(*) from generate_series(1, 100000000000) where value % 7 = 3;",
     );
     std::thread::sleep(Duration::from_millis(1500));
     p.send(ControlCode::EndOfText).expect("ctrl-c");
     p.expect("cancelled").expect("statement cancelled");
     prompt(&mut p);
-    enter(&mut p, "select 'alive' as after_cancel;");
-    p.expect("after_cancel").expect("session survived Ctrl-C");
+    enter(&mut p, "select upper('alive') as after_cancel;");
+    p.expect("ALIVE").expect("session survived Ctrl-C");
     prompt(&mut p);
 
     // Ctrl-C at the prompt clears the line instead of exiting.
@@ -134,7 +144,10 @@ fn interactive_session_on_a_pty() {
     // Ctrl-D leaves with status 0.
     p.send(ControlCode::EndOfTransmission).expect("ctrl-d");
     let status = exit_status(&mut p);
-    assert!(status.contains("Exited(") && status.ends_with(", 0)"), "{status}");
+    assert!(
+        status.contains("Exited(") && status.ends_with(", 0)"),
+        "{status}"
+    );
 
     // History went to the XDG data directory, not the working directory.
     let history = std::fs::read_to_string(tmp.path().join(".data/devquery/history"))
@@ -194,8 +207,16 @@ fn piped_stdin_runs_without_prompts() {
         "select * from repositorys;\n.bogus\nselect 'after' as later;\n",
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("did you mean repositories?"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("unknown command .bogus"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did you mean repositories?"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("unknown command .bogus"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stdout(&out).contains("after"), "{}", stdout(&out));
 
     // .quit stops reading.
@@ -221,6 +242,10 @@ fn live_path_source_is_collected_on_first_use() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert_eq!(err.matches("collecting ").count(), 1, "collected once: {err}");
+    assert_eq!(
+        err.matches("collecting ").count(),
+        1,
+        "collected once: {err}"
+    );
     assert!(stdout(&out).contains("n\n1\n"), "{}", stdout(&out));
 }

@@ -34,25 +34,71 @@ pub enum Command {
     Rules(commands::rules::RulesArgs),
     /// Interactive SQL shell (the default on a terminal): completion, history, `.help`.
     Shell(commands::shell::ShellArgs),
+    /// The bundled demo estate: rebuild it from the rule pack's fixture estates.
+    Demo(commands::demo::DemoArgs),
 }
 
 /// Where the data comes from. With no source, the bundled demo estate is used.
-#[derive(Debug, Clone, Args, Default)]
+#[derive(Debug, Clone, Args)]
 pub struct SourceArgs {
     /// Read a Parquet snapshot written by `devquery collect`.
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["path"])]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["path", "github_org", "azure_org"])]
     pub snapshot: Option<PathBuf>,
 
     /// A repository checkout, or a directory of checkouts, to read pipeline files from
     /// (repeatable; no token or network needed).
     #[arg(long = "path", value_name = "DIR")]
     pub path: Vec<PathBuf>,
+
+    /// A GitHub organisation to collect live (repeatable). Token from GITHUB_TOKEN or GH_TOKEN.
+    #[arg(long = "github-org", value_name = "ORG")]
+    pub github_org: Vec<String>,
+
+    /// GitHub API base URL (GitHub Enterprise Server, or a fake-forge server).
+    #[arg(long, value_name = "URL", default_value = "https://api.github.com")]
+    pub github_url: String,
+
+    /// GitHub App id, to authenticate as an app installation instead of a token.
+    #[arg(long, value_name = "ID", requires = "github_app_key")]
+    pub github_app_id: Option<u64>,
+
+    /// Private key (PEM) of the GitHub App.
+    #[arg(long, value_name = "FILE", requires = "github_app_id")]
+    pub github_app_key: Option<PathBuf>,
+
+    /// An Azure DevOps organisation to collect live (repeatable). PAT from AZURE_DEVOPS_PAT.
+    #[arg(long = "azure-org", value_name = "ORG")]
+    pub azure_org: Vec<String>,
+
+    /// Azure DevOps base URL (Azure DevOps Server, or a fake-forge server).
+    #[arg(long, value_name = "URL", default_value = "https://dev.azure.com")]
+    pub azure_url: String,
+
+    /// Parallel API requests per collector.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub concurrency: usize,
+
+    /// Stop collecting cleanly after this many API requests.
+    #[arg(long, value_name = "N")]
+    pub max_requests: Option<u64>,
+
+    /// Directory of the HTTP ETag cache (default: the user's cache directory).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Only collect repositories whose name matches this glob (repeatable).
+    #[arg(long = "repo", value_name = "GLOB")]
+    pub repo: Vec<String>,
+
+    /// Also collect archived repositories.
+    #[arg(long)]
+    pub include_archived: bool,
 }
 
 impl SourceArgs {
     /// True when any live source (not a snapshot) was given.
     pub fn has_live_source(&self) -> bool {
-        !self.path.is_empty()
+        !self.path.is_empty() || !self.github_org.is_empty() || !self.azure_org.is_empty()
     }
 
     /// Human-readable descriptions of the sources, for manifests and prompts.
@@ -64,6 +110,32 @@ impl SourceArgs {
         for p in &self.path {
             out.push(format!("path:{}", p.display()));
         }
+        for o in &self.github_org {
+            out.push(format!("github:{o}"));
+        }
+        for o in &self.azure_org {
+            out.push(format!("azure_devops:{o}"));
+        }
         out
+    }
+}
+
+impl Default for SourceArgs {
+    fn default() -> Self {
+        Self {
+            snapshot: None,
+            path: Vec::new(),
+            github_org: Vec::new(),
+            github_url: "https://api.github.com".into(),
+            github_app_id: None,
+            github_app_key: None,
+            azure_org: Vec::new(),
+            azure_url: "https://dev.azure.com".into(),
+            concurrency: 8,
+            max_requests: None,
+            cache_dir: None,
+            repo: Vec::new(),
+            include_archived: false,
+        }
     }
 }

@@ -124,7 +124,7 @@ pub fn check_parquet(file: &Path, spec: &TableSpec) -> Result<(), EngineError> {
 pub fn writer_properties() -> WriterProperties {
     WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
-        .set_max_row_group_size(ROW_GROUP_SIZE)
+        .set_max_row_group_row_count(Some(ROW_GROUP_SIZE))
         .set_statistics_enabled(EnabledStatistics::Page)
         .set_created_by(format!("devquery {}", env!("CARGO_PKG_VERSION")))
         .build()
@@ -258,4 +258,29 @@ fn nanos() -> u128 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0)
+}
+
+/// Reads `(table, parquet bytes)` pairs (e.g. a snapshot embedded in a binary) into a dataset,
+/// checking each file against the catalogue.
+pub fn read_embedded(files: &[(&str, &'static [u8])]) -> Result<Dataset, EngineError> {
+    let mut data = Dataset::new();
+    for (table, bytes) in files {
+        let path = PathBuf::from(format!("<embedded>/{table}.parquet"));
+        let spec = devquery_model::find(table)
+            .ok_or_else(|| EngineError::snapshot(&path, "not a catalogue table"))?;
+        let reader = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from_static(bytes))
+            .and_then(|b| b.build())
+            .map_err(|e| EngineError::snapshot(&path, format!("corrupt Parquet file: {e}")))?;
+        for batch in reader {
+            let batch = batch?;
+            if batch.schema().fields() != spec.schema().fields() {
+                return Err(EngineError::snapshot(
+                    &path,
+                    "columns differ from the catalogue (rebuild it with `devquery demo build`)",
+                ));
+            }
+            data.push_batch(spec.name, batch);
+        }
+    }
+    Ok(data)
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand; [`run`] dispatches.
 
 pub mod collect;
+pub mod demo;
 pub mod query;
 pub mod report;
 pub mod rules;
@@ -21,6 +22,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
         Some(Command::Report(args)) => report::run(*args).await,
         Some(Command::Rules(args)) => rules::run(args).await,
         Some(Command::Shell(args)) => shell::run(args).await,
+        Some(Command::Demo(args)) => demo::run(args).await,
         None if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
             shell::run(shell::ShellArgs::default()).await
         }

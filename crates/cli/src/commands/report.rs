@@ -106,13 +106,25 @@ pub async fn run(args: ReportArgs) -> Result<u8> {
     if let Some(id) = &args.run_id
         && (id.is_empty() || id.contains(['/', '\\']) || id.starts_with('.'))
     {
-        return Err(exit::usage(format!("--run-id '{id}': use letters, digits, '-', '_' and '.'")));
+        return Err(exit::usage(format!(
+            "--run-id '{id}': use letters, digits, '-', '_' and '.'"
+        )));
     }
     let params = ParamOverrides::parse(&args.params).map_err(rules_error)?;
     let set = RuleSet::load(args.rules.as_deref()).map_err(rules_error)?;
     let selection = Selection {
-        only: args.only.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
-        skip: args.skip.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+        only: args
+            .only
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        skip: args
+            .skip
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
         min_severity: args.min_severity,
         platforms: args.platform.clone(),
     };
@@ -121,7 +133,10 @@ pub async fn run(args: ReportArgs) -> Result<u8> {
     let baseline = match &args.baseline {
         Some(path) => {
             if !path.is_file() {
-                return Err(exit::usage(format!("--baseline {}: no such file", path.display())));
+                return Err(exit::usage(format!(
+                    "--baseline {}: no such file",
+                    path.display()
+                )));
             }
             Some(Baseline::load(path)?)
         }
@@ -141,7 +156,11 @@ pub async fn run(args: ReportArgs) -> Result<u8> {
     let report = run_rules(&opened.engine, &rules, &options).await;
 
     for r in report.errored() {
-        eprintln!("warning: rule {} errored: {}", r.rule.id, r.error.as_deref().unwrap_or(""));
+        eprintln!(
+            "warning: rule {} errored: {}",
+            r.rule.id,
+            r.error.as_deref().unwrap_or("")
+        );
     }
     if !report.collection_errors.is_empty() {
         eprintln!(
@@ -168,7 +187,8 @@ pub async fn run(args: ReportArgs) -> Result<u8> {
             ));
             let written = (|| -> Result<()> {
                 let mut file = std::io::BufWriter::new(
-                    fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?,
+                    fs::File::create(&tmp)
+                        .with_context(|| format!("creating {}", tmp.display()))?,
                 );
                 devquery_report::write(format, &report, &mut file, &render)?;
                 file.flush()?;

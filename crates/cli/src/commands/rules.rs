@@ -50,7 +50,11 @@ pub async fn run(args: RulesArgs) -> Result<u8> {
             eprintln!("{e}");
             return Ok(exit::RUNTIME);
         }
-        println!("{} rule{} valid", set.len(), if set.len() == 1 { "" } else { "s" });
+        println!(
+            "{} rule{} valid",
+            set.len(),
+            if set.len() == 1 { "" } else { "s" }
+        );
         return Ok(0);
     }
     let set = RuleSet::load(args.rules.as_deref()).map_err(|e| {
@@ -77,12 +81,22 @@ pub async fn run(args: RulesArgs) -> Result<u8> {
                 out,
                 "-- file: {}{}",
                 rule.file,
-                if rule.origin == Origin::Dir { " (from --rules)" } else { "" }
+                if rule.origin == Origin::Dir {
+                    " (from --rules)"
+                } else {
+                    ""
+                }
             )?;
             out.write_all(rule.to_source().as_bytes())?;
         }
         None => {
-            let w = set.rules().iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+            let w = set
+                .rules()
+                .iter()
+                .map(|r| r.id.len())
+                .max()
+                .unwrap_or(2)
+                .max(2);
             for r in set.rules() {
                 let platforms = if r.platforms.is_empty() {
                     "all".to_string()

@@ -69,17 +69,19 @@ impl LiveSource for CliLive {
     }
 
     fn collect(&self, _wanted: Vec<String>) -> BoxFuture<Result<Collected, BoxError>> {
-        let sources = self.sources.clone();
-        Box::pin(async move {
-            let data = sources::collect(&sources)
-                .await
-                .map_err(|e| -> BoxError { crate::exit::describe(&e).into() })?;
-            Ok(Collected {
-                data,
-                covered: catalog().iter().map(|s| s.name.to_string()).collect(),
-            })
-        })
+        Box::pin(collect_all(self.sources.clone()))
     }
+}
+
+/// Collects every live source; the collectors fill every table in one go.
+async fn collect_all(sources: SourceArgs) -> Result<Collected, BoxError> {
+    let data = sources::collect(&sources)
+        .await
+        .map_err(|e| -> BoxError { crate::exit::describe(&e).into() })?;
+    Ok(Collected {
+        data,
+        covered: catalog().iter().map(|s| s.name.to_string()).collect(),
+    })
 }
 
 /// The bundled rule pack, run through `devquery-rules`.
@@ -106,38 +108,53 @@ impl RuleSource for CliRules {
         let engine = engine.clone();
         let rule = self.set.get(id).cloned();
         let options = RunOptions::now(self.source.clone());
-        let id = id.to_string();
-        Box::pin(async move {
-            let rule = rule.ok_or_else(|| -> BoxError { format!("no rule '{id}'").into() })?;
-            let report = run_rules(&engine, std::slice::from_ref(&rule), &options).await;
-            let Some(result) = report.results.into_iter().next() else {
-                return Err(format!("rule {id} did not run").into());
-            };
-            if let Some(e) = result.error {
-                return Err(e.into());
-            }
-            let text = |f: &dyn Fn(&devquery_rules::Finding) -> Option<String>| -> ArrayRef {
-                Arc::new(result.findings.iter().map(f).collect::<StringArray>())
-            };
-            let columns = vec![
-                text(&|f| Some(f.status.as_str().to_string())),
-                text(&|f| Some(f.resource_type.clone())),
-                text(&|f| Some(f.resource.clone())),
-                text(&|f| Some(f.reason.clone())),
-            ];
-            let schema = Arc::new(Schema::new(
-                ["status", "resource_type", "resource", "reason"]
-                    .iter()
-                    .map(|n| Field::new(*n, DataType::Utf8, true))
-                    .collect::<Vec<_>>(),
-            ));
-            let batch = RecordBatch::try_new(schema.clone(), columns)?;
-            Ok(RuleOutput {
-                schema,
-                batches: vec![batch],
-            })
-        })
+        Box::pin(run_rule(engine, rule, options, id.to_string()))
     }
+}
+
+/// Runs one rule through `devquery-rules` and returns its findings as rows.
+async fn run_rule(
+    engine: Engine,
+    rule: Option<devquery_rules::Rule>,
+    options: RunOptions,
+    id: String,
+) -> Result<RuleOutput, BoxError> {
+    let Some(rule) = rule else {
+        return Err(format!("no rule '{id}'").into());
+    };
+    let report = run_rules(&engine, std::slice::from_ref(&rule), &options).await;
+    let Some(result) = report.results.into_iter().next() else {
+        return Err(format!("rule {id} did not run").into());
+    };
+    if let Some(e) = result.error {
+        return Err(e.into());
+    }
+    let text = |f: &dyn Fn(&devquery_rules::Finding) -> String| -> ArrayRef {
+        Arc::new(
+            result
+                .findings
+                .iter()
+                .map(|x| Some(f(x)))
+                .collect::<StringArray>(),
+        )
+    };
+    let columns = vec![
+        text(&|f| f.status.as_str().to_string()),
+        text(&|f| f.resource_type.clone()),
+        text(&|f| f.resource.clone()),
+        text(&|f| f.reason.clone()),
+    ];
+    let schema = Arc::new(Schema::new(
+        ["status", "resource_type", "resource", "reason"]
+            .iter()
+            .map(|n| Field::new(*n, DataType::Utf8, true))
+            .collect::<Vec<_>>(),
+    ));
+    let batch = RecordBatch::try_new(schema.clone(), columns)?;
+    Ok(RuleOutput {
+        schema,
+        batches: vec![batch],
+    })
 }
 
 /// Runs the shell.
@@ -170,7 +187,8 @@ pub async fn run(args: ShellArgs) -> Result<u8> {
         mode: args.mode,
         timer: args.timer,
         maxrows: args.maxrows,
-        color: devquery_shell::color_enabled() && std::io::IsTerminal::is_terminal(&std::io::stdin()),
+        color: devquery_shell::color_enabled()
+            && std::io::IsTerminal::is_terminal(&std::io::stdin()),
     });
     Ok(devquery_shell::run(session).await?)
 }

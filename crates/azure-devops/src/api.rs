@@ -1,0 +1,217 @@
+//! The Azure DevOps side of HTTP: URLs with `api-version`, JSON GETs through the shared policy
+//! ([`devquery_collect::HttpClient`]), continuation-token paging, recognition of the `203`
+//! sign-in page, and turning failures into `collection_errors` rows with the PAT scope that
+//! would have allowed the call.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use devquery_collect::{ErrorContext, ErrorRecorder, HttpClient, HttpError};
+use serde_json::Value;
+
+/// A page of a list and the token of the next one.
+#[derive(Debug)]
+pub(crate) struct Fetched {
+    /// Parsed body.
+    pub body: Value,
+    /// Continuation token for the next page, if any.
+    pub continuation: Option<String>,
+}
+
+/// The HTTP transport the collector needs. Implemented by the shared policy client; a separate
+/// trait so the collector does not depend on how the policy exposes response headers.
+pub(crate) trait Transport: Send + Sync {
+    /// GET `url` and parse JSON.
+    fn fetch<'a>(
+        &'a self,
+        url: &'a str,
+    ) -> futures::future::BoxFuture<'a, Result<Fetched, HttpError>>;
+}
+
+impl Transport for HttpClient {
+    fn fetch<'a>(
+        &'a self,
+        url: &'a str,
+    ) -> futures::future::BoxFuture<'a, Result<Fetched, HttpError>> {
+        Box::pin(async move {
+            let resp = self.get(url).await?;
+            // Azure DevOps answers a call without (valid) credentials with `203` and its HTML
+            // sign-in page instead of a 401.
+            if resp.status == 203 || resp.body.first().is_some_and(|b| *b == b'<') {
+                return Err(HttpError::Status {
+                    status: 203,
+                    endpoint: devquery_collect::endpoint_of(url),
+                    message:
+                        "Azure DevOps answered with its sign-in page: the PAT is missing or invalid"
+                            .into(),
+                    accepted_permissions: None,
+                });
+            }
+            let body = match serde_json::from_slice::<Value>(&resp.body) {
+                Ok(v) => v,
+                // A truncated body: the policy's JSON GET retries it (bypassing the cache).
+                Err(_) => self.get_json(url).await?.body,
+            };
+            let continuation = continuation_of(&resp, &body);
+            Ok(Fetched { body, continuation })
+        })
+    }
+}
+
+/// The continuation token of a response: the `x-ms-continuationtoken` header or a
+/// `continuationToken` body field.
+///
+/// The shared policy's [`devquery_collect::Response`] does not expose response headers yet (only
+/// `Link`), so only the body field is seen through it; see the crate docs.
+fn continuation_of(_resp: &devquery_collect::Response, body: &Value) -> Option<String> {
+    body.get("continuationToken")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .filter(|t| !t.is_empty())
+}
+
+/// The PAT scope an endpoint needs, for `collection_errors.missing_permission`.
+pub(crate) fn scope_for(endpoint: &str) -> &'static str {
+    let e = endpoint.to_ascii_lowercase();
+    if e.contains("/_apis/graph/") {
+        "Graph (Read) vso.graph"
+    } else if e.contains("/_apis/management/") {
+        "Advanced Security (Read) vso.advsec"
+    } else if e.contains("/_apis/git/") || e.contains("/_apis/policy/") {
+        "Code (Read) vso.code"
+    } else if e.contains("/_apis/distributedtask/variablegroups") {
+        "Variable Groups (Read) vso.variablegroups_read"
+    } else if e.contains("/_apis/distributedtask/securefiles") {
+        "Secure Files (Read) vso.securefiles_read"
+    } else if e.contains("/_apis/distributedtask/") {
+        "Agent Pools (Read) vso.agentpools"
+    } else if e.contains("/_apis/serviceendpoint/") {
+        "Service Connections (Read) vso.serviceendpoint"
+    } else if e.contains("/_apis/pipelines/environments") {
+        "Environment (Read & manage) vso.environment_manage"
+    } else if e.contains("/_apis/pipelines/") || e.contains("/_apis/build/") {
+        "Build (Read) vso.build"
+    } else if e.contains("/_apis/projects") {
+        "Project and Team (Read) vso.project"
+    } else {
+        "a PAT with read access to this endpoint"
+    }
+}
+
+/// The API of one organisation: URL building, GETs, paging, error recording.
+#[derive(Clone)]
+pub(crate) struct Api {
+    pub http: Arc<dyn Transport>,
+    pub errors: ErrorRecorder,
+    pub api_version: String,
+    stopped: Arc<AtomicBool>,
+}
+
+impl Api {
+    pub fn new(
+        http: Arc<dyn Transport>,
+        errors: ErrorRecorder,
+        api_version: &str,
+        stopped: Arc<AtomicBool>,
+    ) -> Self {
+        Self {
+            http,
+            errors,
+            api_version: api_version.to_string(),
+            stopped,
+        }
+    }
+
+    /// True once the request budget or a too-long rate limit stopped the collection.
+    pub fn stopped(&self) -> bool {
+        self.stopped.load(Ordering::Relaxed)
+    }
+
+    /// `url` with `api-version` (and any existing query kept).
+    pub fn with_version(&self, url: &str) -> String {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}api-version={}", self.api_version)
+    }
+
+    fn record(&self, ctx: &ErrorContext, url: &str, err: &HttpError) {
+        if err.is_fatal() {
+            // Record a budget / rate-limit stop once.
+            if self.stopped.swap(true, Ordering::Relaxed) {
+                return;
+            }
+        }
+        let endpoint = devquery_collect::endpoint_of(url);
+        let scope = scope_for(&endpoint);
+        let missing = match err.status() {
+            Some(203) => Some("a valid PAT (AZURE_DEVOPS_PAT)"),
+            _ => Some(scope),
+        };
+        self.errors.record_http(ctx, &endpoint, err, missing);
+    }
+
+    /// GET one JSON document; on failure records an error row and returns `None`.
+    pub async fn get(&self, ctx: &ErrorContext, url: &str) -> Option<Value> {
+        if self.stopped() {
+            return None;
+        }
+        let full = self.with_version(url);
+        match self.http.fetch(&full).await {
+            Ok(f) => Some(f.body),
+            Err(e) => {
+                self.record(ctx, &full, &e);
+                None
+            }
+        }
+    }
+
+    /// GET every page of a `{"count", "value"}` list, following continuation tokens.
+    pub async fn list(&self, ctx: &ErrorContext, url: &str) -> Option<Vec<Value>> {
+        self.list_raw(ctx, url).await.ok()
+    }
+
+    /// Like [`Api::list`] but returns the error (already recorded).
+    pub async fn list_raw(&self, ctx: &ErrorContext, url: &str) -> Result<Vec<Value>, HttpError> {
+        if self.stopped() {
+            return Err(HttpError::BudgetExhausted { max: 0 });
+        }
+        let base = self.with_version(url);
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        for _ in 0..10_000 {
+            let page_url = match &token {
+                Some(t) => format!("{base}&continuationToken={}", encode(t)),
+                None => base.clone(),
+            };
+            match self.http.fetch(&page_url).await {
+                Ok(f) => {
+                    if let Some(Value::Array(items)) = f.body.get("value").cloned() {
+                        out.extend(items);
+                    }
+                    match f.continuation {
+                        Some(next) if Some(&next) != token.as_ref() => token = Some(next),
+                        _ => return Ok(out),
+                    }
+                }
+                Err(e) => {
+                    self.record(ctx, &page_url, &e);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Percent-encodes a query value.
+pub(crate) fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

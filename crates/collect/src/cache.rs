@@ -1,0 +1,81 @@
+//! [`EtagCache`]: an on-disk cache of GET responses keyed by URL, replayed on `304 Not Modified`.
+//!
+//! One JSON file per URL (`<fnv64-of-url>.json`) holding the URL, the `ETag`, the `Link` header
+//! and the body. Writes go to a temporary file and are renamed into place, so a crash never leaves
+//! a torn entry; an unreadable entry is treated as a miss. Credentials are never part of an entry.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// A cached response.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CacheEntry {
+    /// The request URL (checked on read: a hash collision is a miss).
+    pub url: String,
+    /// The `ETag` the server sent.
+    pub etag: String,
+    /// The `Link` header (pagination), if any.
+    pub link: Option<String>,
+    /// The response body (UTF-8).
+    pub body: String,
+}
+
+/// On-disk ETag cache rooted at one directory.
+#[derive(Debug, Clone)]
+pub struct EtagCache {
+    dir: PathBuf,
+}
+
+impl EtagCache {
+    /// A cache in `dir` (created on first write).
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// The cache directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path_for(&self, url: &str) -> PathBuf {
+        self.dir
+            .join(format!("{:016x}.json", fnv1a64(url.as_bytes())))
+    }
+
+    /// The entry for `url`, if any.
+    pub fn get(&self, url: &str) -> Option<CacheEntry> {
+        let text = std::fs::read_to_string(self.path_for(url)).ok()?;
+        let entry: CacheEntry = serde_json::from_str(&text).ok()?;
+        (entry.url == url).then_some(entry)
+    }
+
+    /// Stores an entry (errors are logged and ignored: the cache is an optimisation).
+    pub fn put(&self, entry: &CacheEntry) {
+        let result = (|| -> std::io::Result<()> {
+            std::fs::create_dir_all(&self.dir)?;
+            let path = self.path_for(&entry.url);
+            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+            std::fs::write(&tmp, serde_json::to_vec(entry)?)?;
+            std::fs::rename(&tmp, &path)
+        })();
+        if let Err(e) = result {
+            tracing::debug!(error = %e, "could not write the HTTP cache entry");
+        }
+    }
+
+    /// Drops the entry for `url` (e.g. when its body no longer parses).
+    pub fn remove(&self, url: &str) {
+        let _ = std::fs::remove_file(self.path_for(url));
+    }
+}
+
+/// FNV-1a, 64 bits: a stable hash for cache file names.
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}

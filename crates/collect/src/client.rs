@@ -1,0 +1,639 @@
+//! [`HttpClient`]: GET requests under one policy — bounded concurrency, retries with exponential
+//! backoff, rate-limit waits, a request budget, an ETag cache and counters.
+//!
+//! The policy, in order, for every attempt of a GET:
+//! 1. stop with [`HttpError::BudgetExhausted`] once `max_requests` requests were sent;
+//! 2. wait while a rate-limit pause is in force (set by an earlier answer, shared by all tasks);
+//! 3. take one of `concurrency` permits and send, with `If-None-Match` when the cache has an ETag;
+//! 4. `304` → the cached body (counted in [`HttpStats::not_modified`]);
+//!    `2xx` → the body (cached when it carries an `ETag`);
+//!    `429`, or `403` with `Retry-After` or `X-RateLimit-Remaining: 0` → wait `Retry-After`
+//!    seconds or until `X-RateLimit-Reset`, with a visible message, then retry; a wait longer
+//!    than `max_rate_limit_wait` stops with [`HttpError::RateLimited`];
+//!    `5xx`, timeouts, transport errors → retry after `initial_backoff * 2^attempt` (capped,
+//!    with jitter) up to `max_retries` times;
+//!    other statuses → [`HttpError::Status`] at once (a `403`/`404` is an answer, not a fault).
+//!
+//! [`HttpClient::get_json`] also retries a body that is not valid JSON (a truncated response).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde_json::Value;
+use tokio::sync::{Mutex, Semaphore};
+
+use crate::cache::{CacheEntry, EtagCache};
+use crate::progress::Progress;
+use crate::secret::Secret;
+
+/// How a collector talks to an API. `Default` gives the documented defaults.
+#[derive(Debug, Clone)]
+pub struct HttpPolicy {
+    /// Requests in flight at once (`--concurrency`, default 8).
+    pub concurrency: usize,
+    /// Stop cleanly after this many requests (`--max-requests`); `None` = no budget.
+    pub max_requests: Option<u64>,
+    /// Retries of one request on 5xx, timeouts, transport errors and bad JSON (default 5).
+    pub max_retries: u32,
+    /// First backoff delay; doubles on each retry (default 500 ms).
+    pub initial_backoff: Duration,
+    /// Longest backoff delay (default 30 s).
+    pub max_backoff: Duration,
+    /// Longest rate-limit wait accepted; a longer one stops the collection (default 15 min).
+    pub max_rate_limit_wait: Duration,
+    /// Rate-limit waits accepted for one request before giving up (default 10).
+    pub max_rate_limit_retries: u32,
+    /// Timeout of one request (default 30 s).
+    pub timeout: Duration,
+    /// ETag cache directory (`--cache-dir`); `None` disables conditional requests.
+    pub cache_dir: Option<PathBuf>,
+    /// `User-Agent` header.
+    pub user_agent: String,
+}
+
+impl Default for HttpPolicy {
+    fn default() -> Self {
+        Self {
+            concurrency: 8,
+            max_requests: None,
+            max_retries: 5,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            max_rate_limit_wait: Duration::from_secs(15 * 60),
+            max_rate_limit_retries: 10,
+            timeout: Duration::from_secs(30),
+            cache_dir: Self::default_cache_dir(),
+            user_agent: concat!("devquery/", env!("CARGO_PKG_VERSION")).to_string(),
+        }
+    }
+}
+
+impl HttpPolicy {
+    /// The default cache directory: `<user cache dir>/devquery/http` (e.g.
+    /// `~/.cache/devquery/http`), or `None` when the platform has no cache directory.
+    pub fn default_cache_dir() -> Option<PathBuf> {
+        dirs::cache_dir().map(|d| d.join("devquery").join("http"))
+    }
+}
+
+/// Why a GET failed for good.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    /// The server answered with a non-success status (after retries for 5xx).
+    #[error("HTTP {status} from {endpoint}: {message}")]
+    Status {
+        /// HTTP status.
+        status: u16,
+        /// Path of the request (no host, no query).
+        endpoint: String,
+        /// The error message of the body (`message` field), or the status text.
+        message: String,
+        /// Permissions the server said the endpoint accepts (`X-Accepted-GitHub-Permissions`,
+        /// `X-Accepted-OAuth-Scopes`), when present.
+        accepted_permissions: Option<String>,
+    },
+    /// Transport failure or timeout (after retries).
+    #[error("request to {endpoint} failed: {message}")]
+    Transport {
+        /// Path of the request.
+        endpoint: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The body was not valid JSON (after retries).
+    #[error("invalid JSON from {endpoint}: {message}")]
+    Decode {
+        /// Path of the request.
+        endpoint: String,
+        /// Parser message.
+        message: String,
+    },
+    /// The `max_requests` budget is spent; the collection stops cleanly.
+    #[error("request budget of {max} requests reached")]
+    BudgetExhausted {
+        /// The budget.
+        max: u64,
+    },
+    /// The rate limit requires a longer wait than allowed.
+    #[error("rate limited by {endpoint}: would have to wait {wait_secs} s (limit {max_secs} s)")]
+    RateLimited {
+        /// Path of the request.
+        endpoint: String,
+        /// Seconds the server asked to wait.
+        wait_secs: u64,
+        /// The longest accepted wait.
+        max_secs: u64,
+    },
+    /// The client could not be built (bad header, TLS setup).
+    #[error("HTTP client setup failed: {0}")]
+    Setup(String),
+}
+
+impl HttpError {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            HttpError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// True when the whole collection must stop (budget spent, rate limit too long).
+    pub fn is_fatal(&self) -> bool {
+        matches!(
+            self,
+            HttpError::BudgetExhausted { .. } | HttpError::RateLimited { .. }
+        )
+    }
+}
+
+/// A successful GET.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// Status of the answer (`200`…; a replayed `304` reports `200`).
+    pub status: u16,
+    /// The `Link` header (pagination), if any.
+    pub link: Option<String>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+    /// True when the body came from the ETag cache after a `304`.
+    pub from_cache: bool,
+}
+
+/// A successful GET with a JSON body.
+#[derive(Debug, Clone)]
+pub struct JsonResponse {
+    /// Parsed body.
+    pub body: Value,
+    /// URL of the next page (`Link: <…>; rel="next"`), if any.
+    pub next: Option<String>,
+    /// True when served from the cache after a `304`.
+    pub from_cache: bool,
+}
+
+/// Request counters, read with [`HttpClient::stats`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HttpStats {
+    /// Requests sent (every attempt counts).
+    pub requests: u64,
+    /// Answers `304 Not Modified` served from the cache.
+    pub not_modified: u64,
+    /// Retries (5xx, timeouts, transport errors, bad JSON).
+    pub retries: u64,
+    /// Rate-limit waits.
+    pub rate_limit_waits: u64,
+    /// Last `X-RateLimit-Remaining` seen, if any.
+    pub rate_limit_remaining: Option<i64>,
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    requests: AtomicU64,
+    not_modified: AtomicU64,
+    retries: AtomicU64,
+    rate_limit_waits: AtomicU64,
+    rate_limit_remaining: AtomicI64,
+}
+
+struct Inner {
+    client: reqwest::Client,
+    policy: HttpPolicy,
+    auth: Option<HeaderValue>,
+    semaphore: Semaphore,
+    counters: Counters,
+    cache: Option<EtagCache>,
+    pause_until: Mutex<Option<Instant>>,
+    progress: std::sync::Mutex<Option<Progress>>,
+    jitter: AtomicU64,
+}
+
+/// A GET-only HTTP client under an [`HttpPolicy`]. Cheap to clone (shared state).
+#[derive(Clone)]
+pub struct HttpClient {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("policy", &self.inner.policy)
+            .field("auth", &self.inner.auth.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+const UNKNOWN_REMAINING: i64 = i64::MIN;
+
+impl HttpClient {
+    /// A client with `policy`. `authorization` is the full `Authorization` header value (e.g.
+    /// `Bearer …`, `Basic …`), sent marked sensitive; `headers` are added to every request.
+    pub fn new(
+        policy: HttpPolicy,
+        authorization: Option<Secret>,
+        headers: Vec<(HeaderName, HeaderValue)>,
+    ) -> Result<Self, HttpError> {
+        // reqwest is built with `rustls-no-provider` (ring instead of aws-lc: faster builds,
+        // no cmake); install ring as the process default once. An error means one is installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut default_headers = HeaderMap::new();
+        for (k, v) in headers {
+            default_headers.insert(k, v);
+        }
+        let client = reqwest::Client::builder()
+            .user_agent(policy.user_agent.clone())
+            .default_headers(default_headers)
+            .timeout(policy.timeout)
+            .build()
+            .map_err(|e| HttpError::Setup(e.to_string()))?;
+        let auth = match authorization {
+            Some(secret) => {
+                let mut v = HeaderValue::from_str(secret.expose()).map_err(|_| {
+                    HttpError::Setup("the authorization value is not a valid header".into())
+                })?;
+                v.set_sensitive(true);
+                Some(v)
+            }
+            None => None,
+        };
+        let counters = Counters::default();
+        counters
+            .rate_limit_remaining
+            .store(UNKNOWN_REMAINING, Ordering::Relaxed);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                client,
+                semaphore: Semaphore::new(policy.concurrency.max(1)),
+                cache: policy.cache_dir.clone().map(EtagCache::new),
+                policy,
+                auth,
+                counters,
+                pause_until: Mutex::new(None),
+                progress: std::sync::Mutex::new(None),
+                jitter: AtomicU64::new(0x9e37_79b9_7f4a_7c15),
+            }),
+        })
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &HttpPolicy {
+        &self.inner.policy
+    }
+
+    /// Shows rate-limit waits and request counts on this progress reporter.
+    pub fn set_progress(&self, progress: Progress) {
+        if let Ok(mut p) = self.inner.progress.lock() {
+            *p = Some(progress);
+        }
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> HttpStats {
+        let c = &self.inner.counters;
+        let remaining = c.rate_limit_remaining.load(Ordering::Relaxed);
+        HttpStats {
+            requests: c.requests.load(Ordering::Relaxed),
+            not_modified: c.not_modified.load(Ordering::Relaxed),
+            retries: c.retries.load(Ordering::Relaxed),
+            rate_limit_waits: c.rate_limit_waits.load(Ordering::Relaxed),
+            rate_limit_remaining: (remaining != UNKNOWN_REMAINING).then_some(remaining),
+        }
+    }
+
+    fn notice(&self, message: &str) {
+        let progress = self.inner.progress.lock().ok().and_then(|p| p.clone());
+        match progress {
+            Some(p) => p.println(message),
+            None => tracing::warn!("{message}"),
+        }
+    }
+
+    fn update_progress(&self) {
+        let progress = self.inner.progress.lock().ok().and_then(|p| p.clone());
+        if let Some(p) = progress {
+            p.set_http_stats(self.stats());
+        }
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let p = &self.inner.policy;
+        let base = p
+            .initial_backoff
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(p.max_backoff);
+        // xorshift jitter of up to 25 %, no RNG dependency.
+        let mut x = self.inner.jitter.load(Ordering::Relaxed);
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.inner.jitter.store(x, Ordering::Relaxed);
+        let jitter = base.as_millis() as u64 / 4;
+        base + Duration::from_millis(if jitter == 0 { 0 } else { x % jitter })
+    }
+
+    async fn wait_for_pause(&self) {
+        loop {
+            let until = *self.inner.pause_until.lock().await;
+            match until {
+                Some(t) if t > Instant::now() => tokio::time::sleep_until(t.into()).await,
+                _ => return,
+            }
+        }
+    }
+
+    async fn pause(&self, wait: Duration) {
+        let mut guard = self.inner.pause_until.lock().await;
+        let until = Instant::now() + wait;
+        if guard.is_none_or(|t| t < until) {
+            *guard = Some(until);
+        }
+    }
+
+    /// GET `url` under the policy. Non-success answers become [`HttpError::Status`].
+    pub async fn get(&self, url: &str) -> Result<Response, HttpError> {
+        self.get_inner(url, true).await
+    }
+
+    async fn get_inner(&self, url: &str, use_cache: bool) -> Result<Response, HttpError> {
+        let endpoint = crate::endpoint_of(url);
+        let policy = &self.inner.policy;
+        let cached = if use_cache {
+            self.inner.cache.as_ref().and_then(|c| c.get(url))
+        } else {
+            None
+        };
+        let mut attempt: u32 = 0;
+        let mut rate_waits: u32 = 0;
+        loop {
+            if let Some(max) = policy.max_requests
+                && self.inner.counters.requests.load(Ordering::Relaxed) >= max
+            {
+                return Err(HttpError::BudgetExhausted { max });
+            }
+            self.wait_for_pause().await;
+            let permit = self
+                .inner
+                .semaphore
+                .acquire()
+                .await
+                .map_err(|e| HttpError::Setup(e.to_string()))?;
+            let mut req = self.inner.client.get(url);
+            if let Some(auth) = &self.inner.auth {
+                req = req.header(reqwest::header::AUTHORIZATION, auth.clone());
+            }
+            if let Some(entry) = &cached {
+                req = req.header(reqwest::header::IF_NONE_MATCH, entry.etag.as_str());
+            }
+            self.inner.counters.requests.fetch_add(1, Ordering::Relaxed);
+            tracing::trace!(%endpoint, attempt, "GET");
+            let sent = req.send().await;
+            let outcome = match sent {
+                Ok(resp) => {
+                    let status = resp.status();
+                    let headers = resp.headers().clone();
+                    match resp.bytes().await {
+                        Ok(body) => Ok((status, headers, body.to_vec())),
+                        Err(e) => Err(e),
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            drop(permit);
+            let (status, headers, body) = match outcome {
+                Ok(x) => x,
+                Err(e) => {
+                    let message = if e.is_timeout() {
+                        "timed out".to_string()
+                    } else {
+                        error_chain(&e)
+                    };
+                    if attempt < policy.max_retries {
+                        let wait = self.backoff(attempt);
+                        attempt += 1;
+                        self.inner.counters.retries.fetch_add(1, Ordering::Relaxed);
+                        tracing::debug!(%endpoint, %message, ?wait, "transport error; retrying");
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    return Err(HttpError::Transport { endpoint, message });
+                }
+            };
+            let remaining = header_i64(&headers, "x-ratelimit-remaining");
+            if let Some(r) = remaining {
+                self.inner
+                    .counters
+                    .rate_limit_remaining
+                    .store(r, Ordering::Relaxed);
+            }
+            self.update_progress();
+            let link = headers
+                .get(reqwest::header::LINK)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+
+            if status == StatusCode::NOT_MODIFIED
+                && let Some(entry) = &cached
+            {
+                self.inner
+                    .counters
+                    .not_modified
+                    .fetch_add(1, Ordering::Relaxed);
+                return Ok(Response {
+                    status: 200,
+                    link: entry.link.clone(),
+                    body: entry.body.clone().into_bytes(),
+                    from_cache: true,
+                });
+            }
+            if status.is_success() {
+                if let (Some(cache), Some(etag)) = (
+                    &self.inner.cache,
+                    headers
+                        .get(reqwest::header::ETAG)
+                        .and_then(|v| v.to_str().ok()),
+                ) && let Ok(text) = std::str::from_utf8(&body)
+                {
+                    cache.put(&CacheEntry {
+                        url: url.to_string(),
+                        etag: etag.to_string(),
+                        link: link.clone(),
+                        body: text.to_string(),
+                    });
+                }
+                return Ok(Response {
+                    status: status.as_u16(),
+                    link,
+                    body,
+                    from_cache: false,
+                });
+            }
+
+            let retry_after = header_i64(&headers, "retry-after");
+            let rate_limited = status == StatusCode::TOO_MANY_REQUESTS
+                || (status == StatusCode::FORBIDDEN
+                    && (retry_after.is_some() || remaining == Some(0)));
+            if rate_limited {
+                let wait_secs = match retry_after {
+                    Some(s) => s.max(0) as u64,
+                    None => match header_i64(&headers, "x-ratelimit-reset") {
+                        Some(reset) => {
+                            let now = SystemTime::now()
+                                .duration_since(UNIX_EPOCH)
+                                .map(|d| d.as_secs() as i64)
+                                .unwrap_or(0);
+                            (reset - now).max(0) as u64 + 1
+                        }
+                        None => 60,
+                    },
+                };
+                let wait = Duration::from_secs(wait_secs);
+                if wait > policy.max_rate_limit_wait || rate_waits >= policy.max_rate_limit_retries
+                {
+                    return Err(HttpError::RateLimited {
+                        endpoint,
+                        wait_secs,
+                        max_secs: policy.max_rate_limit_wait.as_secs(),
+                    });
+                }
+                rate_waits += 1;
+                self.inner
+                    .counters
+                    .rate_limit_waits
+                    .fetch_add(1, Ordering::Relaxed);
+                self.notice(&format!(
+                    "rate limited (HTTP {}) on {endpoint}; waiting {wait_secs} s",
+                    status.as_u16()
+                ));
+                self.pause(wait).await;
+                continue;
+            }
+            if status.is_server_error() && attempt < policy.max_retries {
+                let wait = self.backoff(attempt);
+                attempt += 1;
+                self.inner.counters.retries.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(%endpoint, status = status.as_u16(), ?wait, "server error; retrying");
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            let message = serde_json::from_slice::<Value>(&body)
+                .ok()
+                .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_string))
+                .unwrap_or_else(|| {
+                    status
+                        .canonical_reason()
+                        .unwrap_or("unexpected status")
+                        .to_string()
+                });
+            let accepted_permissions = ["x-accepted-github-permissions", "x-accepted-oauth-scopes"]
+                .iter()
+                .find_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
+                .filter(|s| !s.is_empty())
+                .map(str::to_string);
+            return Err(HttpError::Status {
+                status: status.as_u16(),
+                endpoint,
+                message,
+                accepted_permissions,
+            });
+        }
+    }
+
+    /// GET `url` and parse the body as JSON; a body that does not parse (truncated) is fetched
+    /// again (bypassing the cache) up to `max_retries` times.
+    pub async fn get_json(&self, url: &str) -> Result<JsonResponse, HttpError> {
+        let mut attempt = 0;
+        let mut use_cache = true;
+        loop {
+            let resp = self.get_inner(url, use_cache).await?;
+            match serde_json::from_slice::<Value>(&resp.body) {
+                Ok(body) => {
+                    return Ok(JsonResponse {
+                        body,
+                        next: resp.link.as_deref().and_then(next_link),
+                        from_cache: resp.from_cache,
+                    });
+                }
+                Err(e) => {
+                    if let Some(cache) = &self.inner.cache {
+                        cache.remove(url);
+                    }
+                    use_cache = false;
+                    if attempt >= self.inner.policy.max_retries {
+                        return Err(HttpError::Decode {
+                            endpoint: crate::endpoint_of(url),
+                            message: e.to_string(),
+                        });
+                    }
+                    attempt += 1;
+                    self.inner.counters.retries.fetch_add(1, Ordering::Relaxed);
+                    tracing::debug!(endpoint = %crate::endpoint_of(url), "invalid JSON body; retrying");
+                    tokio::time::sleep(self.backoff(attempt - 1)).await;
+                }
+            }
+        }
+    }
+
+    /// GET every page of a list, following `Link: rel="next"`. The items are the body itself
+    /// when it is an array, else the array under `items_key` (e.g. `runners` in
+    /// `{"total_count": 2, "runners": [...]}`).
+    pub async fn get_paginated(
+        &self,
+        url: &str,
+        items_key: Option<&str>,
+    ) -> Result<Vec<Value>, HttpError> {
+        let mut out = Vec::new();
+        let mut next = Some(url.to_string());
+        let mut pages = 0usize;
+        while let Some(u) = next.take() {
+            let page = self.get_json(&u).await?;
+            let items = match (page.body, items_key) {
+                (Value::Array(items), _) => items,
+                (Value::Object(mut map), Some(key)) => match map.remove(key) {
+                    Some(Value::Array(items)) => items,
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            out.extend(items);
+            pages += 1;
+            // A server that links a page to itself must not loop forever.
+            next = page.next.filter(|n| *n != u && pages < 10_000);
+        }
+        Ok(out)
+    }
+}
+
+fn header_i64(headers: &HeaderMap, name: &str) -> Option<i64> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|s| s.trim().parse().ok())
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        src = inner.source();
+    }
+    s
+}
+
+/// The `rel="next"` URL of a `Link` header.
+pub(crate) fn next_link(link: &str) -> Option<String> {
+    link.split(',').find_map(|part| {
+        let mut pieces = part.split(';');
+        let url = pieces.next()?.trim();
+        let is_next = pieces.any(|p| {
+            let p = p.trim();
+            p == "rel=\"next\"" || p == "rel=next"
+        });
+        (is_next && url.starts_with('<') && url.ends_with('>'))
+            .then(|| url[1..url.len() - 1].to_string())
+    })
+}

@@ -1,0 +1,78 @@
+//! Benchmark (not a timed test): collect a synthetic org from the in-process fake GitHub with
+//! injected latency, then collect again with the ETag cache, and print requests per repository,
+//! wall time and the 304 share.
+//!
+//! ```text
+//! cargo run -p devquery-github --example bench_collect -- [REPOS=500] [LATENCY_MS=50] [CONCURRENCY=8]
+//! ```
+
+use std::time::{Duration, Instant};
+
+use devquery_fake_forge::github::{FakeGithub, generate};
+use devquery_github::{GithubOptions, Secret};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let repos = args.first().copied().unwrap_or(500) as usize;
+    let latency = args.get(1).copied().unwrap_or(50);
+    let concurrency = args.get(2).copied().unwrap_or(8) as usize;
+
+    let mut scenario = generate::synthetic("bench", repos, 2026);
+    scenario.faults.latency_ms = latency;
+    scenario.rate_limit.limit = 1_000_000;
+    let collected = scenario.orgs[0]
+        .repos
+        .iter()
+        .filter(|r| !r.archived)
+        .count();
+    let server = FakeGithub::start(scenario).await?;
+    let cache = tempfile::tempdir()?;
+    let opts = GithubOptions {
+        orgs: vec!["bench".into()],
+        base_url: server.base_url().to_string(),
+        token: Some(Secret::new("bench-token")),
+        cache_dir: Some(cache.path().to_path_buf()),
+        concurrency,
+        progress: true,
+        initial_backoff: Duration::from_millis(50),
+        ..GithubOptions::default()
+    };
+    println!(
+        "synthetic org: {repos} repositories ({collected} not archived), {latency} ms latency, concurrency {concurrency}"
+    );
+
+    let t = Instant::now();
+    let ds = devquery_github::collect(&opts).await?;
+    let wall = t.elapsed();
+    let c = server.counters();
+    println!(
+        "cold run: {} requests, {:.2} requests/repository, {:.1} s wall, {} error rows",
+        c.total,
+        c.total as f64 / collected as f64,
+        wall.as_secs_f64(),
+        ds.row_count("collection_errors")
+    );
+    let mut per: Vec<_> = c.per_endpoint.iter().collect();
+    per.sort_by(|a, b| b.1.cmp(a.1));
+    for (endpoint, n) in per.iter().take(14) {
+        println!("  {n:>6}  {endpoint}");
+    }
+
+    server.reset_counters();
+    let t = Instant::now();
+    let _ = devquery_github::collect(&opts).await?;
+    let wall = t.elapsed();
+    let c = server.counters();
+    println!(
+        "warm run (ETag cache): {} requests, {} answered 304 ({:.1} %), {:.1} s wall",
+        c.total,
+        c.not_modified,
+        100.0 * c.not_modified as f64 / c.total.max(1) as f64,
+        wall.as_secs_f64()
+    );
+    Ok(())
+}

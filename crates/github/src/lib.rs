@@ -1,0 +1,64 @@
+//! The GitHub collector: one or more organisations on github.com or GitHub Enterprise Server (or
+//! the fake server) read through the REST API into devquery's catalogue tables.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), devquery_github::Error> {
+//! use devquery_github::{GithubOptions, collect};
+//! let opts = GithubOptions::from_env(vec!["my-org".into()]);
+//! let data = collect(&opts).await?;
+//! println!("{} repositories", data.row_count("repositories"));
+//! # Ok(()) }
+//! ```
+//!
+//! # HTTP: octocrab for auth, the shared policy for reads
+//! Every GET goes through [`devquery_collect::HttpClient`] (reqwest), not octocrab's own client:
+//! the collector needs conditional requests against an on-disk ETag cache (`If-None-Match`,
+//! `304` replayed from disk), `Retry-After`/`X-RateLimit-Reset` waits shared by all tasks, a
+//! request budget, retries on truncated bodies and request counters, and the Azure DevOps
+//! collector needs exactly the same policy. octocrab's client offers a retry layer but none of
+//! the rest. octocrab is used for what it does well: GitHub App authentication (JWT from the app
+//! id and private key, installation lookup for the org, installation access token), with the
+//! same configurable base URL (GHES, the fake server). Both run on hyper 1 / http 1 / rustls
+//! with ring, so there is one HTTP stack in the build.
+//!
+//! # Requests per repository
+//! Org-level list endpoints are used wherever GitHub has them (repos with
+//! `security_and_analysis`, secrets, variables, runners, runner groups, members, teams with their
+//! repositories, hooks, installations, alerts, rulesets). Per repository: one recursive git tree
+//! (CODEOWNERS / SECURITY.md / Dependabot config / workflow files in one call), one blob per
+//! pipeline file, branch protection and `rules/branches/{default}` for the effective policy,
+//! direct collaborators, hooks, deploy keys. Calls whose answer is implied are skipped:
+//! Actions settings, secrets, variables, runners and environments only for repositories that
+//! have workflow files and Actions enabled; default workflow permissions are taken from the org
+//! when the org enforces `read` and forbids PR approval (repositories cannot loosen that);
+//! Dependabot secrets only with a Dependabot config; deploy keys not when the org disables them;
+//! admin-only endpoints not when the repository listing says the token is not admin (a
+//! `collection_errors` row says so instead); empty repositories get no tree or branch calls.
+//! [`GithubOptions::full`] turns the implied skips off.
+
+mod collector;
+mod json;
+mod options;
+mod policy;
+
+pub use collector::collect;
+pub use devquery_collect::Secret;
+pub use options::{AppAuth, GithubOptions};
+
+/// Why a collection could not run at all. Failures of single endpoints are not errors: they
+/// become `collection_errors` rows.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The options are unusable (no org, bad URL, unreadable key file).
+    #[error("invalid GitHub options: {0}")]
+    Options(String),
+    /// GitHub App authentication failed.
+    #[error("GitHub App authentication failed: {0}")]
+    AppAuth(String),
+    /// The HTTP client could not be set up.
+    #[error(transparent)]
+    Http(#[from] devquery_collect::HttpError),
+    /// Rows did not fit their table (a bug).
+    #[error(transparent)]
+    Rows(#[from] devquery_model::RowsError),
+}

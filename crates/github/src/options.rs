@@ -1,0 +1,144 @@
+//! [`GithubOptions`]: what to collect and how. The CLI maps its flags onto these fields:
+//!
+//! | flag | field |
+//! |---|---|
+//! | `--github-org ORG` (repeatable) | `orgs` |
+//! | `--github-url URL` | `base_url` (default `https://api.github.com`; GHES: `https://HOST/api/v3`) |
+//! | `GITHUB_TOKEN` / `GH_TOKEN` env | `token` ([`GithubOptions::from_env`]) |
+//! | `--github-app-id ID` + `--github-app-key FILE` | `app` |
+//! | `--concurrency N` | `concurrency` (default 8) |
+//! | `--max-requests N` | `max_requests` |
+//! | `--cache-dir DIR` / `--no-cache` | `cache_dir` / `no_cache` |
+//! | `--repo GLOB` (repeatable) | `repo_globs` |
+//! | `--include-archived` | `include_archived` |
+//! | `--no-progress` | `progress` |
+//! | `--full` | `full` |
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use devquery_collect::Secret;
+
+/// GitHub App installation auth.
+#[derive(Debug, Clone)]
+pub struct AppAuth {
+    /// App id.
+    pub app_id: u64,
+    /// Path of the app's private key (PEM).
+    pub private_key_path: PathBuf,
+}
+
+/// Options of a GitHub collection.
+#[derive(Debug, Clone)]
+pub struct GithubOptions {
+    /// Organisations to collect.
+    pub orgs: Vec<String>,
+    /// REST API base URL: `https://api.github.com`, `https://HOST/api/v3` (GHES), or a fake.
+    pub base_url: String,
+    /// Personal access token or installation token (never logged).
+    pub token: Option<Secret>,
+    /// GitHub App auth (takes precedence over `token`): one installation token per org.
+    pub app: Option<AppAuth>,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Stop cleanly after this many requests.
+    pub max_requests: Option<u64>,
+    /// ETag cache directory; `None` = the default (`<user cache dir>/devquery/http`).
+    pub cache_dir: Option<PathBuf>,
+    /// Disable the ETag cache.
+    pub no_cache: bool,
+    /// Only repositories whose name matches one of these globs (`*`, `?`); empty = all.
+    pub repo_globs: Vec<String>,
+    /// Also collect archived repositories.
+    pub include_archived: bool,
+    /// Progress bar on stderr when it is a terminal.
+    pub progress: bool,
+    /// Do not skip per-repository calls whose answer is implied (see the crate docs).
+    pub full: bool,
+    /// First retry delay (doubles per retry); tests shorten it.
+    pub initial_backoff: Duration,
+    /// Timeout of one request.
+    pub timeout: Duration,
+}
+
+impl Default for GithubOptions {
+    fn default() -> Self {
+        Self {
+            orgs: Vec::new(),
+            base_url: "https://api.github.com".into(),
+            token: None,
+            app: None,
+            concurrency: 8,
+            max_requests: None,
+            cache_dir: None,
+            no_cache: false,
+            repo_globs: Vec::new(),
+            include_archived: false,
+            progress: true,
+            full: false,
+            initial_backoff: Duration::from_millis(500),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl GithubOptions {
+    /// Options for `orgs` with the token from `GITHUB_TOKEN` or else `GH_TOKEN`.
+    pub fn from_env(orgs: Vec<String>) -> Self {
+        let token = ["GITHUB_TOKEN", "GH_TOKEN"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+            .map(|v| Secret::new(v.trim().to_string()));
+        Self {
+            orgs,
+            token,
+            ..Self::default()
+        }
+    }
+
+    /// The host recorded in the `host` column: `github.com` for the public API, else the
+    /// host (and port) of `base_url`.
+    pub fn host(&self) -> String {
+        let url = self.base_url.trim_end_matches('/');
+        let without_scheme = url.split("://").nth(1).unwrap_or(url);
+        let host = without_scheme.split('/').next().unwrap_or(without_scheme);
+        if host == "api.github.com" {
+            "github.com".to_string()
+        } else {
+            host.to_string()
+        }
+    }
+
+    /// Whether `repo` passes the `--repo` globs.
+    pub fn repo_selected(&self, repo: &str) -> bool {
+        self.repo_globs.is_empty() || self.repo_globs.iter().any(|g| glob_match(g, repo))
+    }
+}
+
+/// Glob match with `*` (any run) and `?` (one character), case-insensitive.
+pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.to_lowercase().chars().collect();
+    let t: Vec<char> = text.to_lowercase().chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}

@@ -1,0 +1,9 @@
+//! Integration tests of the GitHub collector against the in-process fake GitHub server (no
+//! network): table contents, pagination, permissions, fault tolerance, the ETag cache, and
+//! that a token never leaks.
+
+mod common;
+mod estate;
+mod faults;
+mod leaks;
+mod scale;

@@ -1,0 +1,202 @@
+//! The `--path` source over a temporary directory of fake checkouts.
+
+use std::fs;
+use std::path::Path;
+
+use datafusion::arrow::array::{Array, AsArray};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::record_batch::RecordBatch;
+use devquery_model::Dataset;
+use devquery_pipelines::{Error, collect_paths};
+
+fn write(root: &Path, rel: &str, content: &[u8]) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, content).unwrap();
+}
+
+/// The text values of a column over all batches of a table (NULL as `None`).
+fn column(ds: &Dataset, table: &str, name: &str) -> Vec<Option<String>> {
+    let mut out = Vec::new();
+    for b in ds.batches(table) {
+        let b: &RecordBatch = b;
+        let col = b.column_by_name(name).unwrap();
+        if let DataType::List(_) = col.data_type() {
+            // Lists as comma-joined text.
+            let list = col.as_list::<i32>();
+            for i in 0..list.len() {
+                out.push((!list.is_null(i)).then(|| {
+                    let values = list.value(i);
+                    let values = values.as_string::<i32>();
+                    (0..values.len())
+                        .map(|j| values.value(j).to_string())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                }));
+            }
+            continue;
+        }
+        let col = datafusion::arrow::compute::cast(col, &DataType::Utf8).unwrap();
+        let s = col.as_string::<i32>();
+        for i in 0..s.len() {
+            out.push((!s.is_null(i)).then(|| s.value(i).to_string()));
+        }
+    }
+    out
+}
+
+#[test]
+fn collects_a_directory_of_checkouts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let org = tmp.path().join("acme");
+    // Repository A: git checkout with GitHub workflows, security files and an Azure pipeline.
+    let a = org.join("alpha");
+    write(&a, ".git/HEAD", b"ref: refs/heads/trunk\n");
+    write(&a, ".git/config", b"[core]\n");
+    write(
+        &a,
+        ".github/workflows/ci.yml",
+        b"on: pull_request_target\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.ref }}\n",
+    );
+    write(&a, ".github/CODEOWNERS", b"* @acme/team\n");
+    write(&a, "SECURITY.md", b"mail us\n");
+    write(&a, ".github/dependabot.yml", b"version: 2\n");
+    write(
+        &a,
+        "node_modules/pkg/.github/workflows/ignored.yml",
+        b"on: push\njobs: {}\n",
+    );
+    write(
+        &a,
+        "target/.github/workflows/ignored.yml",
+        b"on: push\njobs: {}\n",
+    );
+    write(
+        &a,
+        "azure-pipelines.yml",
+        b"trigger: [main]\nsteps:\n  - template: build/steps.yml\n  - template: build/missing.yml\n  - template: remote.yml@other\n",
+    );
+    write(
+        &a,
+        "build/steps.yml",
+        b"steps:\n  - script: echo $(Build.SourceBranch)\n  - template: ../build/nested.yml\n",
+    );
+    write(&a, "build/nested.yml", b"steps:\n  - bash: echo nested\n");
+    // Repository B: GitLab, no git metadata, a non-UTF-8 action file.
+    let b = org.join("beta");
+    write(
+        &b,
+        ".gitlab-ci.yml",
+        b"job:\n  tags: [shell]\n  script: make\n",
+    );
+    write(&b, "tools/action.yml", &[0xff, 0xfe, 0x00, 0x41]);
+    // Not a checkout: ignored when scanning children.
+    write(&org, "notes/readme.txt", b"hi");
+
+    let ds = collect_paths(&[org.clone()]).unwrap();
+    assert_eq!(ds.row_count("repositories"), 2);
+    assert_eq!(
+        column(&ds, "repositories", "repo"),
+        vec![Some("alpha".into()), Some("beta".into())]
+    );
+    assert_eq!(
+        column(&ds, "repositories", "org"),
+        vec![Some("acme".into()), Some("acme".into())]
+    );
+    assert_eq!(
+        column(&ds, "repositories", "platform")[0].as_deref(),
+        Some("local")
+    );
+    assert_eq!(
+        column(&ds, "repositories", "default_branch"),
+        vec![Some("trunk".into()), None]
+    );
+    assert_eq!(
+        column(&ds, "repositories", "has_codeowners"),
+        vec![Some("true".into()), Some("false".into())]
+    );
+    assert_eq!(
+        column(&ds, "repositories", "has_security_policy"),
+        vec![Some("true".into()), Some("false".into())]
+    );
+    assert_eq!(
+        column(&ds, "repositories", "has_dependabot_config"),
+        vec![Some("true".into()), Some("false".into())]
+    );
+    assert_eq!(
+        column(&ds, "repositories", "url")[0].as_deref(),
+        Some(a.to_str().unwrap())
+    );
+
+    let mut paths: Vec<String> = column(&ds, "pipelines", "path")
+        .into_iter()
+        .flatten()
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        vec![
+            ".github/workflows/ci.yml",
+            ".gitlab-ci.yml",
+            "azure-pipelines.yml",
+            "build/missing.yml",
+            "build/nested.yml",
+            "build/steps.yml",
+        ]
+    );
+    let errors: Vec<(String, Option<String>)> = column(&ds, "pipelines", "path")
+        .into_iter()
+        .zip(column(&ds, "pipelines", "parse_error"))
+        .map(|(p, e)| (p.unwrap(), e))
+        .filter(|(_, e)| e.is_some())
+        .collect();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].0, "build/missing.yml");
+    assert!(
+        errors[0]
+            .1
+            .as_deref()
+            .unwrap()
+            .contains("template not found")
+    );
+
+    // The checkout of the PR head is found in the walked workflow.
+    let heads = column(&ds, "pipeline_steps", "checkout_pr_head");
+    assert!(heads.contains(&Some("true".into())));
+    let untrusted = column(&ds, "pipeline_steps", "untrusted_inputs");
+    assert!(
+        untrusted
+            .iter()
+            .flatten()
+            .any(|u| u.contains("Build.SourceBranch")),
+        "{untrusted:?}"
+    );
+    assert!(column(&ds, "pipeline_jobs", "self_hosted").contains(&Some("true".into())));
+
+    // The non-UTF-8 action is a collection error, not an abort.
+    assert_eq!(ds.row_count("collection_errors"), 1);
+    assert_eq!(
+        column(&ds, "collection_errors", "endpoint"),
+        vec![Some("tools/action.yml".into())]
+    );
+    assert_eq!(ds.row_count("collection_runs"), 1);
+    assert_eq!(
+        column(&ds, "collection_runs", "errors"),
+        vec![Some("1".into())]
+    );
+
+    // A checkout given directly: org is its parent directory.
+    let ds = collect_paths(&[b.clone()]).unwrap();
+    assert_eq!(
+        column(&ds, "repositories", "repo"),
+        vec![Some("beta".into())]
+    );
+    assert_eq!(column(&ds, "pipeline_jobs", "runs_on").len(), 1);
+}
+
+#[test]
+fn missing_path_is_an_error_naming_it() {
+    let err = collect_paths(&["/no/such/dir/devquery".into()]).unwrap_err();
+    assert!(matches!(err, Error::PathNotFound { .. }));
+    assert!(err.to_string().contains("/no/such/dir/devquery"), "{err}");
+}

@@ -1,0 +1,150 @@
+//! devquery compliance report: one module per output format behind [`Format`], each writing a
+//! [`RunReport`] to any [`std::io::Write`]; plus the Parquet findings export
+//! ([`parquet::export`]) that appends to a `run_date=YYYY-MM-DD/` partitioned directory.
+//!
+//! Adding a format is one module plus one [`Format`] variant.
+
+pub mod csv;
+pub mod github;
+pub mod html;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod parquet;
+pub mod sarif;
+pub mod summary;
+pub mod table;
+
+use std::io::Write;
+
+pub use devquery_rules::RunReport;
+
+/// Report errors.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Writing the output failed.
+    #[error("writing the report: {0}")]
+    Io(#[from] std::io::Error),
+    /// JSON serialisation failed.
+    #[error("serialising the report: {0}")]
+    Json(#[from] serde_json::Error),
+    /// CSV writing failed.
+    #[error("writing CSV: {0}")]
+    Csv(#[from] ::csv::Error),
+    /// The findings do not fit the `findings` schema (a bug).
+    #[error(transparent)]
+    Rows(#[from] devquery_model::RowsError),
+    /// Writing Parquet failed.
+    #[error(transparent)]
+    Engine(#[from] devquery_engine::EngineError),
+    /// A format that writes a directory was asked to write a stream.
+    #[error("--format {0} writes a directory: give --output DIR")]
+    NeedsDirectory(&'static str),
+}
+
+/// Output formats of `devquery report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Terminal summary, per-rule table and top findings.
+    Table,
+    /// Versioned JSON (`{"version": 1, ...}`).
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// Markdown (for PR comments, wikis).
+    Markdown,
+    /// One self-contained HTML file.
+    Html,
+    /// JUnit XML: one test case per rule and resource.
+    Junit,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// CSV: one line per finding.
+    Csv,
+    /// Parquet findings appended to `DIR/run_date=YYYY-MM-DD/part-<run_id>.parquet`.
+    Parquet,
+}
+
+impl Format {
+    /// Names accepted by `--format`.
+    pub const NAMES: &'static [&'static str] = &[
+        "table", "json", "sarif", "markdown", "html", "junit", "github", "csv", "parquet",
+    ];
+
+    /// Parses a `--format` value (`md` and `text` are accepted aliases).
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "table" | "text" | "terminal" => Format::Table,
+            "json" => Format::Json,
+            "sarif" => Format::Sarif,
+            "markdown" | "md" => Format::Markdown,
+            "html" => Format::Html,
+            "junit" | "xml" => Format::Junit,
+            "github" => Format::Github,
+            "csv" => Format::Csv,
+            "parquet" => Format::Parquet,
+            _ => return None,
+        })
+    }
+
+    /// The canonical name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Junit => "junit",
+            Format::Github => "github",
+            Format::Csv => "csv",
+            Format::Parquet => "parquet",
+        }
+    }
+
+    /// True for formats that write a directory rather than a stream.
+    pub fn is_directory(self) -> bool {
+        matches!(self, Format::Parquet)
+    }
+}
+
+/// Rendering options.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// ANSI colour (terminal format only).
+    pub color: bool,
+    /// How many failing findings the terminal and Markdown formats list.
+    pub top: usize,
+    /// Tool version shown in outputs.
+    pub tool_version: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            color: false,
+            top: 20,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
+/// Writes `report` in `format` to `out`. Directory formats return [`ReportError::NeedsDirectory`].
+pub fn write(
+    format: Format,
+    report: &RunReport,
+    out: &mut dyn Write,
+    options: &Options,
+) -> Result<(), ReportError> {
+    match format {
+        Format::Table => table::write(report, out, options),
+        Format::Json => json::write(report, out, options),
+        Format::Sarif => sarif::write(report, out, options),
+        Format::Markdown => markdown::write(report, out, options),
+        Format::Html => html::write(report, out, options),
+        Format::Junit => junit::write(report, out, options),
+        Format::Github => github::write(report, out, options),
+        Format::Csv => csv::write(report, out, options),
+        Format::Parquet => Err(ReportError::NeedsDirectory("parquet")),
+    }
+}

@@ -1,0 +1,178 @@
+//! Markdown format: summary, severity table, per-rule table and the failing findings per rule
+//! (for pull-request comments, job summaries and wikis).
+
+use std::io::Write;
+
+use devquery_rules::Status;
+
+use crate::summary::{self, rule_state};
+use crate::{Options, ReportError, RunReport};
+
+/// Escapes text for a Markdown table cell.
+pub fn cell(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('\n', " ")
+        .replace('<', "&lt;")
+}
+
+/// Writes the Markdown report.
+pub fn write(
+    report: &RunReport,
+    out: &mut dyn Write,
+    options: &Options,
+) -> Result<(), ReportError> {
+    let s = summary::summarize(report);
+    writeln!(out, "# devquery report\n")?;
+    writeln!(
+        out,
+        "Source: {} · run `{}` at {} · devquery {}\n",
+        cell(&report.source),
+        report.run_id,
+        report.run_at.format("%Y-%m-%d %H:%M UTC"),
+        options.tool_version
+    )?;
+    writeln!(
+        out,
+        "**{} rules**: {} failing, {} passing, {} errored. **Findings**: {} fail, {} pass, {} unknown, {} suppressed.\n",
+        s.rules,
+        s.rules_failing,
+        s.rules_passing,
+        s.rules_errored,
+        s.totals.fail,
+        s.totals.pass,
+        s.totals.unknown,
+        s.totals.suppressed
+    )?;
+    if !report.collection_errors.is_empty() {
+        writeln!(
+            out,
+            "> [!WARNING]\n> Partial collection: {} API call(s) failed; results that depend on them may be unknown or incomplete.\n",
+            report.collection_errors.len()
+        )?;
+        for e in report.collection_errors.iter().take(10) {
+            writeln!(
+                out,
+                "> - `{}` {} {}: {}",
+                e.table_name.as_deref().unwrap_or("?"),
+                cell(e.endpoint.as_deref().unwrap_or("")),
+                e.http_status.as_deref().unwrap_or(""),
+                cell(e.message.as_deref().unwrap_or(""))
+            )?;
+        }
+        writeln!(out)?;
+    }
+    for e in &report.expired_suppressions {
+        writeln!(
+            out,
+            "> [!NOTE]\n> Expired baseline suppression `{}` / `{}` (expired {}, {} finding(s) now reported): {}\n",
+            e.suppression.rule,
+            e.suppression.resource,
+            e.suppression
+                .expires
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            e.matched,
+            cell(&e.suppression.reason)
+        )?;
+    }
+    writeln!(out, "## By severity\n")?;
+    writeln!(
+        out,
+        "| severity | rules | failing rules | failing findings |\n|---|---:|---:|---:|"
+    )?;
+    for (sev, b) in &s.by_severity {
+        writeln!(
+            out,
+            "| {sev} | {} | {} | {} |",
+            b.rules, b.rules_failing, b.fail
+        )?;
+    }
+    if !s.by_tactic.is_empty() {
+        writeln!(out, "\n## By tactic\n")?;
+        writeln!(
+            out,
+            "| tactic | rules | failing rules | failing findings |\n|---|---:|---:|---:|"
+        )?;
+        for (t, b) in &s.by_tactic {
+            writeln!(
+                out,
+                "| {t} | {} | {} | {} |",
+                b.rules, b.rules_failing, b.fail
+            )?;
+        }
+    }
+    writeln!(out, "\n## Rules\n")?;
+    writeln!(
+        out,
+        "| rule | severity | state | fail | pass | unknown | suppressed | result |\n|---|---|---|---:|---:|---:|---:|---|"
+    )?;
+    for r in summary::ordered(report) {
+        writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
+            r.rule.id,
+            r.rule.severity,
+            rule_state(r),
+            r.counts.fail,
+            r.counts.pass,
+            r.counts.unknown,
+            r.counts.suppressed,
+            cell(&r.summary())
+        )?;
+    }
+    let failing: Vec<_> = summary::ordered(report)
+        .into_iter()
+        .filter(|r| r.counts.fail > 0)
+        .collect();
+    if !failing.is_empty() {
+        writeln!(out, "\n## Failing findings\n")?;
+    }
+    for r in failing {
+        writeln!(
+            out,
+            "### `{}` — {} ({})\n",
+            r.rule.id,
+            cell(&r.rule.title),
+            r.rule.severity
+        )?;
+        if !r.rule.remediation.is_empty() {
+            writeln!(
+                out,
+                "**Remediation.** {}\n",
+                r.rule.remediation.replace('\n', " ")
+            )?;
+        }
+        writeln!(out, "| resource | reason |\n|---|---|")?;
+        let fails: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Fail)
+            .collect();
+        for f in fails.iter().take(options.top.max(1)) {
+            writeln!(
+                out,
+                "| `{}` | {} |",
+                cell(&summary::location(f)),
+                cell(&f.reason)
+            )?;
+        }
+        if fails.len() > options.top.max(1) {
+            writeln!(out, "\n…and {} more.", fails.len() - options.top.max(1))?;
+        }
+        writeln!(out)?;
+    }
+    let errored: Vec<_> = report.errored().collect();
+    if !errored.is_empty() {
+        writeln!(out, "## Errored rules\n")?;
+        for r in errored {
+            writeln!(
+                out,
+                "- `{}`: {}",
+                r.rule.id,
+                cell(r.error.as_deref().unwrap_or(""))
+            )?;
+        }
+    }
+    Ok(())
+}

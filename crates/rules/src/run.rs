@@ -1,0 +1,512 @@
+//! Running rules on an [`Engine`]: the result model (per rule: findings and pass / fail /
+//! unknown / suppressed counts, or the error it hit) and the runner.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use datafusion::arrow::array::{Array, ArrayRef};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+use devquery_engine::datafusion;
+use devquery_engine::{Engine, EngineError};
+use devquery_model::Severity;
+use serde::Serialize;
+
+use crate::baseline::{Baseline, Suppression};
+use crate::params::ParamOverrides;
+use crate::rule::Rule;
+use crate::validate::resolved_sql;
+
+/// The status of one finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The resource fails the rule.
+    Fail,
+    /// The data could not decide (e.g. a setting the token could not read).
+    Unknown,
+    /// A failing finding accepted by the baseline.
+    Suppressed,
+    /// The resource passes.
+    Pass,
+}
+
+impl Status {
+    /// Lowercase name, as in the `findings` table.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Fail => "fail",
+            Status::Unknown => "unknown",
+            Status::Suppressed => "suppressed",
+            Status::Pass => "pass",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One row a rule returned.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// fail / pass / unknown / suppressed.
+    pub status: Status,
+    /// Kind of resource (`repository`, `workflow`, …).
+    pub resource_type: String,
+    /// The resource.
+    pub resource: String,
+    /// Why it fails or passes.
+    pub reason: String,
+    /// Join key `platform`, when the rule returned it.
+    pub platform: Option<String>,
+    /// Join key `host`.
+    pub host: Option<String>,
+    /// Join key `org`.
+    pub org: Option<String>,
+    /// Join key `project`.
+    pub project: Option<String>,
+    /// Join key `repo`.
+    pub repo: Option<String>,
+    /// Owning team, when the rule returned an `owner` column.
+    pub owner: Option<String>,
+    /// File in the repository (e.g. a workflow path), when the rule returned a `path` column.
+    pub path: Option<String>,
+    /// Line in that file, when the rule returned a `line` column.
+    pub line: Option<u64>,
+    /// The baseline entry that suppressed it.
+    pub suppressed_by: Option<Suppression>,
+}
+
+/// Counts of one rule's findings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Failing.
+    pub fail: usize,
+    /// Passing.
+    pub pass: usize,
+    /// Undecided.
+    pub unknown: usize,
+    /// Failing but suppressed by the baseline.
+    pub suppressed: usize,
+}
+
+impl Counts {
+    /// All rows.
+    pub fn total(&self) -> usize {
+        self.fail + self.pass + self.unknown + self.suppressed
+    }
+
+    fn add(&mut self, s: Status) {
+        match s {
+            Status::Fail => self.fail += 1,
+            Status::Pass => self.pass += 1,
+            Status::Unknown => self.unknown += 1,
+            Status::Suppressed => self.suppressed += 1,
+        }
+    }
+}
+
+/// The result of one rule.
+#[derive(Debug, Clone)]
+pub struct RuleResult {
+    /// The rule.
+    pub rule: Rule,
+    /// Its findings, failing first (empty when it errored).
+    pub findings: Vec<Finding>,
+    /// Counts by status.
+    pub counts: Counts,
+    /// The error when the rule could not run.
+    pub error: Option<String>,
+    /// Wall time in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+impl RuleResult {
+    /// The most common `resource_type` of the findings (for "38 of 50 repositories fail").
+    pub fn resource_type(&self) -> Option<&str> {
+        let mut n: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in &self.findings {
+            *n.entry(f.resource_type.as_str()).or_default() += 1;
+        }
+        n.into_iter().max_by_key(|(_, c)| *c).map(|(t, _)| t)
+    }
+
+    /// "38 of 50 repositories fail", "no repository found", or the error.
+    pub fn summary(&self) -> String {
+        if let Some(e) = &self.error {
+            return format!("error: {e}");
+        }
+        let t = self.resource_type().unwrap_or("resource");
+        let total = self.counts.total();
+        if total == 0 {
+            return "no matching resource".to_string();
+        }
+        let plural = |n: usize| {
+            if n == 1 {
+                t.to_string()
+            } else if t.ends_with('y') && !t.ends_with("ey") {
+                format!("{}ies", &t[..t.len() - 1])
+            } else if t.ends_with('s') || t.ends_with("sh") || t.ends_with("ch") {
+                format!("{t}es")
+            } else {
+                format!("{t}s")
+            }
+        };
+        let mut s = format!(
+            "{} of {} {} fail{}",
+            self.counts.fail,
+            total,
+            plural(total),
+            if total == 1 { "s" } else { "" }
+        );
+        if self.counts.unknown > 0 {
+            s.push_str(&format!(", {} unknown", self.counts.unknown));
+        }
+        if self.counts.suppressed > 0 {
+            s.push_str(&format!(", {} suppressed", self.counts.suppressed));
+        }
+        s
+    }
+}
+
+/// A failed or forbidden collection call (from `collection_errors`), shown in the summary.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CollectionIssue {
+    /// Platform.
+    pub platform: Option<String>,
+    /// Organisation.
+    pub org: Option<String>,
+    /// Repository.
+    pub repo: Option<String>,
+    /// Table with missing or partial data.
+    pub table_name: Option<String>,
+    /// Endpoint.
+    pub endpoint: Option<String>,
+    /// HTTP status.
+    pub http_status: Option<String>,
+    /// Message.
+    pub message: Option<String>,
+}
+
+/// An expired baseline entry, and how many failing findings it would have matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExpiredSuppression {
+    /// The entry.
+    pub suppression: Suppression,
+    /// Failing findings it matches (now reported as fail).
+    pub matched: usize,
+}
+
+/// A whole report run.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    /// Run id.
+    pub run_id: String,
+    /// Start time.
+    pub run_at: DateTime<Utc>,
+    /// What was scanned (snapshot path, sources).
+    pub source: String,
+    /// One result per selected rule, in id order.
+    pub results: Vec<RuleResult>,
+    /// Partial collection.
+    pub collection_errors: Vec<CollectionIssue>,
+    /// Expired baseline entries.
+    pub expired_suppressions: Vec<ExpiredSuppression>,
+    /// The baseline file used, if any.
+    pub baseline: Option<std::path::PathBuf>,
+}
+
+impl RunReport {
+    /// The highest severity with at least one failing (not suppressed) finding.
+    pub fn highest_failing(&self) -> Option<Severity> {
+        self.results
+            .iter()
+            .filter(|r| r.counts.fail > 0)
+            .map(|r| r.rule.severity)
+            .max()
+    }
+
+    /// Rules that errored.
+    pub fn errored(&self) -> impl Iterator<Item = &RuleResult> {
+        self.results.iter().filter(|r| r.error.is_some())
+    }
+
+    /// Total counts over every rule.
+    pub fn totals(&self) -> Counts {
+        let mut c = Counts::default();
+        for r in &self.results {
+            c.fail += r.counts.fail;
+            c.pass += r.counts.pass;
+            c.unknown += r.counts.unknown;
+            c.suppressed += r.counts.suppressed;
+        }
+        c
+    }
+
+    /// The exit code for `--fail-on`: 10 + rank of the highest failing severity when it is at or
+    /// above `fail_on`, else 0 (always 0 without `fail_on`).
+    pub fn exit_code(&self, fail_on: Option<Severity>) -> u8 {
+        match (fail_on, self.highest_failing()) {
+            (Some(threshold), Some(worst)) if worst >= threshold => 10 + worst.rank(),
+            _ => 0,
+        }
+    }
+}
+
+/// What a run needs besides the rules.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Run id (also the Parquet part file name).
+    pub run_id: String,
+    /// Start time.
+    pub run_at: DateTime<Utc>,
+    /// Description of the source.
+    pub source: String,
+    /// `--param` overrides.
+    pub params: ParamOverrides,
+    /// Baseline.
+    pub baseline: Option<Baseline>,
+    /// The day used for baseline expiry (normally today, UTC).
+    pub today: NaiveDate,
+}
+
+impl RunOptions {
+    /// Options for a run starting now with a generated run id.
+    pub fn now(source: impl Into<String>) -> Self {
+        let run_at = Utc::now();
+        Self {
+            run_id: default_run_id(run_at),
+            run_at,
+            source: source.into(),
+            params: ParamOverrides::default(),
+            baseline: None,
+            today: run_at.date_naive(),
+        }
+    }
+}
+
+/// A run id like `20261124T175803Z-4f2a`: sortable, unique enough per machine.
+pub fn default_run_id(at: DateTime<Utc>) -> String {
+    let nanos = at.timestamp_subsec_nanos();
+    format!(
+        "{}-{:04x}",
+        at.format("%Y%m%dT%H%M%SZ"),
+        (nanos ^ std::process::id()) & 0xffff
+    )
+}
+
+/// Runs `rules` on `engine`. A rule that fails at run time is reported as errored; it never
+/// stops the run.
+pub async fn run_rules(engine: &Engine, rules: &[Rule], options: &RunOptions) -> RunReport {
+    let mut results = Vec::with_capacity(rules.len());
+    for rule in rules {
+        let started = std::time::Instant::now();
+        let outcome = run_one(engine, rule, options).await;
+        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let result = match outcome {
+            Ok(mut findings) => {
+                findings.sort_by(|a, b| {
+                    (a.status, &a.resource, &a.reason).cmp(&(b.status, &b.resource, &b.reason))
+                });
+                let mut counts = Counts::default();
+                for f in &findings {
+                    counts.add(f.status);
+                }
+                tracing::debug!(rule = %rule.id, ?counts, elapsed_ms, "rule ran");
+                RuleResult {
+                    rule: rule.clone(),
+                    findings,
+                    counts,
+                    error: None,
+                    elapsed_ms,
+                }
+            }
+            Err(e) => {
+                tracing::warn!("rule {} ({}) failed: {e}", rule.id, rule.file);
+                RuleResult {
+                    rule: rule.clone(),
+                    findings: Vec::new(),
+                    counts: Counts::default(),
+                    error: Some(e),
+                    elapsed_ms,
+                }
+            }
+        };
+        results.push(result);
+    }
+
+    let mut expired_suppressions = Vec::new();
+    if let Some(baseline) = &options.baseline {
+        for s in baseline
+            .entries
+            .iter()
+            .filter(|s| s.is_expired(options.today))
+        {
+            let matched = results
+                .iter()
+                .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
+                .filter(|(r, f)| f.status == Status::Fail && s.matches(&r.rule.id, &f.resource))
+                .count();
+            expired_suppressions.push(ExpiredSuppression {
+                suppression: s.clone(),
+                matched,
+            });
+        }
+    }
+
+    RunReport {
+        run_id: options.run_id.clone(),
+        run_at: options.run_at,
+        source: options.source.clone(),
+        results,
+        collection_errors: collection_issues(engine).await,
+        expired_suppressions,
+        baseline: options.baseline.as_ref().map(|b| b.path.clone()),
+    }
+}
+
+async fn run_one(
+    engine: &Engine,
+    rule: &Rule,
+    options: &RunOptions,
+) -> Result<Vec<Finding>, String> {
+    let sql = resolved_sql(rule, &options.params).map_err(|e| e.to_string())?;
+    let output = engine.query(&sql).await.map_err(|e| match e {
+        EngineError::Sql { source, .. } => format!("{}: {source}", rule.file),
+        other => format!("{}: {other}", rule.file),
+    })?;
+    let mut findings = Vec::new();
+    for batch in &output.batches {
+        read_batch(rule, batch, options, &mut findings)?;
+    }
+    Ok(findings)
+}
+
+/// Text of every row of one column (NULL → None), or None when the column is absent.
+fn column_text(batch: &RecordBatch, name: &str) -> Result<Option<Vec<Option<String>>>, String> {
+    let Ok(idx) = batch.schema().index_of(name) else {
+        return Ok(None);
+    };
+    let array: &ArrayRef = batch.column(idx);
+    let opts = FormatOptions::default();
+    let fmt = ArrayFormatter::try_new(array.as_ref(), &opts)
+        .map_err(|e| format!("column `{name}`: {e}"))?;
+    Ok(Some(
+        (0..array.len())
+            .map(|i| (!array.is_null(i)).then(|| fmt.value(i).to_string()))
+            .collect(),
+    ))
+}
+
+fn read_batch(
+    rule: &Rule,
+    batch: &RecordBatch,
+    options: &RunOptions,
+    out: &mut Vec<Finding>,
+) -> Result<(), String> {
+    let col = |name: &str| column_text(batch, name);
+    let required = |name: &str| -> Result<Vec<Option<String>>, String> {
+        col(name)?.ok_or_else(|| format!("{}: the result has no `{name}` column", rule.file))
+    };
+    let resource_type = required("resource_type")?;
+    let resource = required("resource")?;
+    let reason = required("reason")?;
+    let status = col("status")?;
+    let keys: Vec<Option<Vec<Option<String>>>> = [
+        "platform", "host", "org", "project", "repo", "owner", "path", "line",
+    ]
+    .iter()
+    .map(|k| col(k))
+    .collect::<Result<_, _>>()?;
+    let key = |k: usize, row: usize| -> Option<String> {
+        keys.get(k)
+            .and_then(|c| c.as_ref())
+            .and_then(|c| c.get(row).cloned().flatten())
+    };
+    for row in 0..batch.num_rows() {
+        let status = match status.as_ref().map(|s| s[row].as_deref()) {
+            None => Status::Fail,
+            Some(None) => Status::Unknown,
+            Some(Some(v)) => match v.trim().to_ascii_lowercase().as_str() {
+                "fail" => Status::Fail,
+                "pass" => Status::Pass,
+                "unknown" => Status::Unknown,
+                other => {
+                    return Err(format!(
+                        "{}: status '{other}' is not one of 'fail', 'pass', 'unknown'",
+                        rule.file
+                    ));
+                }
+            },
+        };
+        let resource_v = resource[row].clone().unwrap_or_default();
+        let (status, suppressed_by) = match (&options.baseline, status) {
+            (Some(b), Status::Fail) => match b.find(&rule.id, &resource_v, options.today) {
+                Some(s) => (Status::Suppressed, Some(s.clone())),
+                None => (Status::Fail, None),
+            },
+            _ => (status, None),
+        };
+        out.push(Finding {
+            status,
+            resource_type: resource_type[row].clone().unwrap_or_default(),
+            resource: resource_v,
+            reason: reason[row].clone().unwrap_or_default(),
+            platform: key(0, row),
+            host: key(1, row),
+            org: key(2, row),
+            project: key(3, row),
+            repo: key(4, row),
+            owner: key(5, row),
+            path: key(6, row),
+            line: key(7, row).and_then(|l| l.parse().ok()),
+            suppressed_by,
+        });
+    }
+    Ok(())
+}
+
+async fn collection_issues(engine: &Engine) -> Vec<CollectionIssue> {
+    let sql = "SELECT platform, org, repo, table_name, endpoint, CAST(http_status AS VARCHAR) AS http_status, message FROM collection_errors ORDER BY table_name, endpoint";
+    let output = match engine.query(sql).await {
+        Ok(o) => o,
+        Err(e) => {
+            tracing::warn!("cannot read collection_errors: {e}");
+            return vec![CollectionIssue {
+                message: Some(format!("cannot read collection_errors: {e}")),
+                ..Default::default()
+            }];
+        }
+    };
+    let mut out = Vec::new();
+    for batch in &output.batches {
+        let cols: Vec<Vec<Option<String>>> = [
+            "platform",
+            "org",
+            "repo",
+            "table_name",
+            "endpoint",
+            "http_status",
+            "message",
+        ]
+        .iter()
+        .map(|c| column_text(batch, c).ok().flatten().unwrap_or_default())
+        .collect();
+        let get = |c: usize, r: usize| cols.get(c).and_then(|v| v.get(r)).cloned().flatten();
+        for r in 0..batch.num_rows() {
+            out.push(CollectionIssue {
+                platform: get(0, r),
+                org: get(1, r),
+                repo: get(2, r),
+                table_name: get(3, r),
+                endpoint: get(4, r),
+                http_status: get(5, r),
+                message: get(6, r),
+            });
+        }
+    }
+    out
+}

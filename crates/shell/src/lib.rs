@@ -1,0 +1,26 @@
+//! `devquery shell`: an analyst's SQL REPL over live data or snapshots.
+//!
+//! * [`session::Session`] — the engine and where its data comes from, output settings, and the
+//!   execution of SQL statements (through the shared [`devquery_engine::Engine`]) and
+//!   meta-commands; every statement is cancellable with Ctrl-C and every error is printed, never
+//!   fatal.
+//! * [`meta`] — the meta-commands (`.tables`, `.schema`, `.mode`, `.run`, …) and their parser.
+//! * [`complete`], [`helper`] — completion, highlighting, column hints and the multi-line
+//!   validator, plugged into rustyline.
+//! * [`repl`] — the interactive loop (history in the user's data directory) and the script loop
+//!   for a non-terminal stdin.
+//! * [`source`] — the traits the CLI implements: live collection and the rule pack.
+
+pub mod complete;
+pub mod error;
+pub mod helper;
+pub mod lexer;
+pub mod meta;
+pub mod repl;
+pub mod session;
+pub mod source;
+
+pub use error::ShellError;
+pub use repl::{color_enabled, history_path, run};
+pub use session::{Flow, Session, Settings};
+pub use source::{BoxError, BoxFuture, Collected, LiveSource, RuleInfo, RuleOutput, RuleSource};

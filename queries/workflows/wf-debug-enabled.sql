@@ -1,0 +1,46 @@
+-- id: wf-debug-enabled
+-- title: Pipeline debug logging is enabled
+-- severity: low
+-- platforms: github, azure_devops
+-- description: ACTIONS_STEP_DEBUG / ACTIONS_RUNNER_DEBUG or system.debug make runners log far more (environment, expressions, internal state), which widens what leaks into build logs.
+-- remediation: Remove the debug variables (set them only for a one-off re-run with debug logging when troubleshooting).
+-- tactics: credential-access, exfiltration
+-- references: GitHub docs "Enabling debug logging"; Azure DevOps docs "Review logs to diagnose pipeline issues"
+WITH vars AS (
+    SELECT 'variable' AS resource_type,
+        concat_ws('/', org, project, repo) || ':' || coalesce(scope, '') || ':' || coalesce(container || '/', '') || name AS resource,
+        lower(coalesce(value, '')) IN ('true', '1') AS on_, name AS what,
+        platform, host, org, project, repo
+    FROM variables
+    WHERE lower(name) IN ('actions_step_debug', 'actions_runner_debug', 'system.debug')
+),
+envs AS (
+    SELECT platform, host, org, coalesce(project, '') AS project, repo, path, 'pipeline' AS level, env FROM pipelines
+    UNION ALL
+    SELECT platform, host, org, coalesce(project, '') AS project, repo, path, 'job ' || job_id AS level, env FROM pipeline_jobs
+    UNION ALL
+    SELECT platform, host, org, coalesce(project, '') AS project, repo, path, 'step ' || job_id || '[' || CAST(step_index AS VARCHAR) || ']' AS level, env FROM pipeline_steps
+),
+env_hits AS (
+    SELECT platform, host, org, project, repo, path, string_agg(level, ', ') AS levels
+    FROM envs
+    WHERE lower(coalesce(map_extract(env, 'ACTIONS_STEP_DEBUG')[1], '')) IN ('true', '1')
+       OR lower(coalesce(map_extract(env, 'ACTIONS_RUNNER_DEBUG')[1], '')) IN ('true', '1')
+       OR lower(coalesce(map_extract(env, 'system.debug')[1], map_extract(env, 'System.Debug')[1], map_extract(env, 'SYSTEM_DEBUG')[1], '')) IN ('true', '1')
+    GROUP BY platform, host, org, project, repo, path
+)
+SELECT resource_type, resource,
+    CASE WHEN on_ THEN what || ' is set to true' ELSE what || ' is off' END AS reason,
+    CASE WHEN on_ THEN 'fail' ELSE 'pass' END AS status,
+    platform, host, org, project, repo
+FROM vars
+UNION ALL
+SELECT 'pipeline' AS resource_type,
+    concat_ws('/', p.org, p.project, p.repo) || ':' || coalesce(p.path, p.name, p.pipeline_id) AS resource,
+    CASE WHEN h.levels IS NOT NULL THEN 'debug logging enabled in ' || h.levels ELSE 'no debug logging variables set' END AS reason,
+    CASE WHEN h.levels IS NOT NULL THEN 'fail' ELSE 'pass' END AS status,
+    p.platform, p.host, p.org, p.project, p.repo
+FROM pipelines p
+LEFT JOIN env_hits h ON h.platform = p.platform AND h.host = p.host AND h.org = p.org
+    AND h.project = coalesce(p.project, '') AND coalesce(h.repo, '') = coalesce(p.repo, '') AND coalesce(h.path, '') = coalesce(p.path, '')
+WHERE p.platform IN ('github', 'azure_devops')
