@@ -9,7 +9,12 @@ fn tables_lists_the_whole_catalogue() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 25, "{text}");
-    for t in ["repositories", "pipeline_steps", "collection_errors", "findings"] {
+    for t in [
+        "repositories",
+        "pipeline_steps",
+        "collection_errors",
+        "findings",
+    ] {
         assert!(text.lines().any(|l| l.starts_with(t)), "{t} missing");
     }
     let out = devquery(&["tables", "repositories"], tmp.path());
@@ -28,8 +33,9 @@ fn tables_lists_the_whole_catalogue() {
 fn tables_markdown_matches_docs() {
     let tmp = tempfile::tempdir().unwrap();
     let out = devquery(&["tables", "--markdown"], tmp.path());
-    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/tables.md"))
-        .unwrap();
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/tables.md"))
+            .unwrap();
     assert_eq!(stdout(&out), docs);
 }
 
@@ -39,16 +45,25 @@ fn json_and_csv_over_the_test_snapshot() {
     let snap = test_snapshot();
     let snap = snap.to_str().unwrap();
     let sql = "select platform, count(*) as n from repositories group by 1 order by 1";
-    let out = devquery(&["query", "--snapshot", snap, "-e", sql, "--format", "json"], tmp.path());
+    let out = devquery(
+        &["query", "--snapshot", snap, "-e", sql, "--format", "json"],
+        tmp.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
     assert_eq!(
         v,
         serde_json::json!([{"platform": "azure_devops", "n": 1}, {"platform": "github", "n": 2}])
     );
-    let out = devquery(&["query", "--snapshot", snap, "-e", sql, "--format", "csv"], tmp.path());
+    let out = devquery(
+        &["query", "--snapshot", snap, "-e", sql, "--format", "csv"],
+        tmp.path(),
+    );
     assert_eq!(stdout(&out), "platform,n\nazure_devops,1\ngithub,2\n");
-    let out = devquery(&["query", "--snapshot", snap, "-e", sql, "--format", "ndjson"], tmp.path());
+    let out = devquery(
+        &["query", "--snapshot", snap, "-e", sql, "--format", "ndjson"],
+        tmp.path(),
+    );
     assert_eq!(stdout(&out).lines().count(), 2);
 }
 
@@ -93,7 +108,10 @@ fn copy_to_is_refused_and_writes_nothing() {
 #[test]
 fn sql_errors_exit_1_with_position_and_usage_errors_exit_2() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = devquery(&["query", "-e", "select 1; select nope from repositories"], tmp.path());
+    let out = devquery(
+        &["query", "-e", "select 1; select nope from repositories"],
+        tmp.path(),
+    );
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("statement 2"), "{err}");
@@ -101,7 +119,11 @@ fn sql_errors_exit_1_with_position_and_usage_errors_exit_2() {
 
     let out = devquery(&["query", "-e", "selec 1"], tmp.path());
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("statement 1 (line 1)"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("statement 1 (line 1)"),
+        "{}",
+        stderr(&out)
+    );
 
     let out = devquery(&["query"], tmp.path());
     assert_eq!(out.status.code(), Some(2));
@@ -110,7 +132,10 @@ fn sql_errors_exit_1_with_position_and_usage_errors_exit_2() {
     let out = devquery(&["query", "-f", "missing.sql"], tmp.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("missing.sql"));
-    let out = devquery(&["query", "--snapshot", "nowhere", "-e", "select 1"], tmp.path());
+    let out = devquery(
+        &["query", "--snapshot", "nowhere", "-e", "select 1"],
+        tmp.path(),
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("nowhere"), "{}", stderr(&out));
 }
@@ -159,7 +184,15 @@ fn path_source_collects_pipelines_without_network() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(tmp.path().join("snap/manifest.json").exists());
     let out = devquery(
-        &["query", "--snapshot", "snap", "--format", "csv", "-e", "select count(*) as n from pipelines"],
+        &[
+            "query",
+            "--snapshot",
+            "snap",
+            "--format",
+            "csv",
+            "-e",
+            "select count(*) as n from pipelines",
+        ],
         tmp.path(),
     );
     assert_eq!(stdout(&out), "n\n1\n");

@@ -68,8 +68,8 @@ pub fn build(fixtures: &Path) -> Result<Dataset> {
     for file in files {
         let text = std::fs::read_to_string(&file)
             .with_context(|| format!("reading {}", file.display()))?;
-        let doc: Value = yaml_serde::from_str(&text)
-            .with_context(|| format!("parsing {}", file.display()))?;
+        let doc: Value =
+            yaml_serde::from_str(&text).with_context(|| format!("parsing {}", file.display()))?;
         let Some(doc) = doc.as_object() else {
             bail!("{}: not a mapping of rule id -> estates", file.display());
         };
@@ -91,7 +91,10 @@ pub fn build(fixtures: &Path) -> Result<Dataset> {
                 };
                 for (table, table_rows) in tables {
                     let spec = find(table).with_context(|| {
-                        format!("{}: {rule}.{estate}: unknown table `{table}`", file.display())
+                        format!(
+                            "{}: {rule}.{estate}: unknown table `{table}`",
+                            file.display()
+                        )
                     })?;
                     for row in table_rows.as_array().into_iter().flatten() {
                         let mut obj = row.as_object().cloned().unwrap_or_default();

@@ -368,10 +368,23 @@ impl HttpClient {
         let mut attempt: u32 = 0;
         let mut rate_waits: u32 = 0;
         loop {
-            if let Some(max) = policy.max_requests
-                && self.inner.counters.requests.load(Ordering::Relaxed) >= max
-            {
-                return Err(HttpError::BudgetExhausted { max });
+            // Reserve this request against the budget atomically, so concurrent tasks never
+            // overshoot `max_requests`.
+            let requests = &self.inner.counters.requests;
+            match policy.max_requests {
+                Some(max) => {
+                    if requests
+                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                            (n < max).then_some(n + 1)
+                        })
+                        .is_err()
+                    {
+                        return Err(HttpError::BudgetExhausted { max });
+                    }
+                }
+                None => {
+                    requests.fetch_add(1, Ordering::Relaxed);
+                }
             }
             self.wait_for_pause().await;
             let permit = self
@@ -387,7 +400,6 @@ impl HttpClient {
             if let Some(entry) = &cached {
                 req = req.header(reqwest::header::IF_NONE_MATCH, entry.etag.as_str());
             }
-            self.inner.counters.requests.fetch_add(1, Ordering::Relaxed);
             tracing::trace!(%endpoint, attempt, "GET");
             let sent = req.send().await;
             let outcome = match sent {

@@ -63,7 +63,9 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, EngineError> {
     let text = fs::read_to_string(&path).map_err(|e| {
         EngineError::snapshot(
             &path,
-            format!("cannot read the manifest ({e}): not a devquery snapshot, or an interrupted write"),
+            format!(
+                "cannot read the manifest ({e}): not a devquery snapshot, or an interrupted write"
+            ),
         )
     })?;
     let value: serde_json::Value = serde_json::from_str(&text)
@@ -144,7 +146,10 @@ pub fn write_parquet(
         if batch.schema().fields() != schema.fields() {
             return Err(EngineError::snapshot(
                 path,
-                format!("batch for table '{}' does not have the catalogue schema", spec.name),
+                format!(
+                    "batch for table '{}' does not have the catalogue schema",
+                    spec.name
+                ),
             ));
         }
         rows += batch.num_rows();
@@ -210,10 +215,9 @@ fn write_into(dir: &Path, data: &Dataset, info: &SnapshotInfo) -> Result<Manifes
     let manifest = Manifest {
         format_version: FORMAT_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        collected_at: info
-            .collected_at
-            .clone()
-            .unwrap_or_else(|| chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        collected_at: info.collected_at.clone().unwrap_or_else(|| {
+            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        }),
         sources: info.sources.clone(),
         error_count: tables.get("collection_errors").copied().unwrap_or(0),
         tables,
@@ -230,7 +234,12 @@ fn write_into(dir: &Path, data: &Dataset, info: &SnapshotInfo) -> Result<Manifes
 
 /// Moves the finished `tmp` directory to `target`. An existing target is moved aside first and
 /// removed only after the new snapshot is in place.
-fn swap_into_place(tmp: &Path, target: &Path, parent: &Path, name: &str) -> Result<(), EngineError> {
+fn swap_into_place(
+    tmp: &Path,
+    target: &Path,
+    parent: &Path,
+    name: &str,
+) -> Result<(), EngineError> {
     if target.exists() {
         let old = parent.join(format!(".{name}.old-{}-{}", std::process::id(), nanos()));
         fs::rename(target, &old).map_err(|e| EngineError::io(target, e))?;

@@ -29,7 +29,11 @@ pub fn estate() -> Dataset {
 fn estate_exercises_every_table() {
     let ds = estate();
     for spec in catalog() {
-        assert!(ds.row_count(spec.name) > 0, "estate.json has no {} rows", spec.name);
+        assert!(
+            ds.row_count(spec.name) > 0,
+            "estate.json has no {} rows",
+            spec.name
+        );
     }
 }
 

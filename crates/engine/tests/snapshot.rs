@@ -30,7 +30,9 @@ async fn round_trip_every_table() {
     for spec in catalog() {
         assert!(dir.join(format!("{}.parquet", spec.name)).exists());
     }
-    let (engine, read) = Engine::from_snapshot(&dir, EngineOptions::default()).await.unwrap();
+    let (engine, read) = Engine::from_snapshot(&dir, EngineOptions::default())
+        .await
+        .unwrap();
     assert_eq!(read, manifest);
     let out = engine
         .query("select count(*) from repositories where platform = 'github'")
@@ -56,8 +58,13 @@ async fn absent_tables_are_registered_empty() {
     let dir = tmp.path().join("snap");
     write_snapshot(&dir, &estate(), &SnapshotInfo::default()).unwrap();
     fs::remove_file(dir.join("alerts.parquet")).unwrap();
-    let (engine, _) = Engine::from_snapshot(&dir, EngineOptions::default()).await.unwrap();
-    let out = engine.query("select count(*), max(severity) from alerts").await.unwrap();
+    let (engine, _) = Engine::from_snapshot(&dir, EngineOptions::default())
+        .await
+        .unwrap();
+    let out = engine
+        .query("select count(*), max(severity) from alerts")
+        .await
+        .unwrap();
     assert_eq!(count(&out.batches), 0);
 }
 
@@ -66,7 +73,10 @@ fn failed_write_leaves_previous_snapshot_intact() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("snap");
     let first = write_snapshot(&dir, &estate(), &SnapshotInfo::default()).unwrap();
-    let before: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let before: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     let manifest_before = fs::read(dir.join("manifest.json")).unwrap();
 
     // A dataset whose `secrets` batch has the wrong schema: the writer fails part-way, after
@@ -82,9 +92,15 @@ fn failed_write_leaves_previous_snapshot_intact() {
     let err = write_snapshot(&dir, &bad, &SnapshotInfo::default()).unwrap_err();
     assert!(err.to_string().contains("secrets"), "{err}");
 
-    let after: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let after: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert_eq!(before.len(), after.len());
-    assert_eq!(fs::read(dir.join("manifest.json")).unwrap(), manifest_before);
+    assert_eq!(
+        fs::read(dir.join("manifest.json")).unwrap(),
+        manifest_before
+    );
     assert_eq!(first.tables.len(), 25);
     // No temporary directory is left behind.
     let leftovers: Vec<_> = fs::read_dir(tmp.path())
@@ -112,21 +128,31 @@ async fn clear_errors_for_bad_snapshots() {
 
     // Corrupt Parquet file: named in the error.
     fs::write(dir.join("repositories.parquet"), b"PAR1 not really").unwrap();
-    let err = Engine::from_snapshot(&dir, EngineOptions::default()).await.unwrap_err();
+    let err = Engine::from_snapshot(&dir, EngineOptions::default())
+        .await
+        .unwrap_err();
     assert!(matches!(err, EngineError::Snapshot { .. }));
     assert!(err.to_string().contains("repositories.parquet"), "{err}");
 
     // Unknown format version.
     let manifest = dir.join("manifest.json");
     let text = fs::read_to_string(&manifest).unwrap();
-    fs::write(&manifest, text.replace("\"format_version\": 1", "\"format_version\": 99")).unwrap();
-    let err = Engine::from_snapshot(&dir, EngineOptions::default()).await.unwrap_err();
+    fs::write(
+        &manifest,
+        text.replace("\"format_version\": 1", "\"format_version\": 99"),
+    )
+    .unwrap();
+    let err = Engine::from_snapshot(&dir, EngineOptions::default())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("format version 99"), "{err}");
     assert!(err.to_string().contains("manifest.json"), "{err}");
 
     // Missing manifest.
     fs::remove_file(&manifest).unwrap();
-    let err = Engine::from_snapshot(&dir, EngineOptions::default()).await.unwrap_err();
+    let err = Engine::from_snapshot(&dir, EngineOptions::default())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("manifest.json"), "{err}");
 
     // Missing directory.

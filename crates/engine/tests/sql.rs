@@ -23,7 +23,10 @@ async fn writes_are_refused_with_a_reason() {
         assert!(matches!(err, EngineError::ReadOnly { .. }), "{sql}: {err}");
         let msg = err.to_string();
         assert!(msg.contains("read-only"), "{msg}");
-        assert!(msg.to_lowercase().contains(&what.to_lowercase()), "{sql}: {msg}");
+        assert!(
+            msg.to_lowercase().contains(&what.to_lowercase()),
+            "{sql}: {msg}"
+        );
     }
     assert!(!std::path::Path::new("/tmp/devquery-never.parquet").exists());
     // The table is untouched.
@@ -41,7 +44,9 @@ async fn reads_are_allowed() {
         "with r as (select * from repositories) select count(*) from r",
         "describe repositories",
     ] {
-        e.query(sql).await.unwrap_or_else(|err| panic!("{sql}: {err}"));
+        e.query(sql)
+            .await
+            .unwrap_or_else(|err| panic!("{sql}: {err}"));
     }
 }
 

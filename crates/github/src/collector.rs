@@ -990,7 +990,7 @@ fn encode_path(path: &str) -> String {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
                 out.push(b as char)
             }
-            _ => out.push_str(format!("%{b:02X}")),
+            _ => out.push_str(&format!("%{b:02X}")),
         }
     }
     out

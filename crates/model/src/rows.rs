@@ -79,7 +79,10 @@ impl Dataset {
 
     /// Appends a record batch (which must have the table's schema) to a table.
     pub fn push_batch(&mut self, table: &str, batch: RecordBatch) {
-        self.tables.entry(table.to_string()).or_default().push(batch);
+        self.tables
+            .entry(table.to_string())
+            .or_default()
+            .push(batch);
     }
 
     /// Moves every table of `other` into this dataset.

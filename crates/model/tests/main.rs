@@ -33,7 +33,12 @@ fn join_keys_named_identically() {
     for t in catalog() {
         for key in ["project", "repo"] {
             if let Some(c) = t.column(key) {
-                assert_eq!(c.data_type, devquery_model::types::text(), "{}.{key}", t.name);
+                assert_eq!(
+                    c.data_type,
+                    devquery_model::types::text(),
+                    "{}.{key}",
+                    t.name
+                );
             }
         }
     }

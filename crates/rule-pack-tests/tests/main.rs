@@ -238,7 +238,11 @@ fn check_header(id: &str, h: &Header, problems: &mut Vec<String>) {
         problems.push(format!("unknown severity `{s}`"));
     }
     for list in ["tactics", "platforms"] {
-        let allowed = if list == "tactics" { TACTICS } else { PLATFORMS };
+        let allowed = if list == "tactics" {
+            TACTICS
+        } else {
+            PLATFORMS
+        };
         if let Some(v) = h.keys.get(list) {
             for t in v.split(',').map(str::trim) {
                 if !allowed.contains(&t) {
@@ -287,7 +291,11 @@ struct Counts {
     rows: usize,
 }
 
-async fn run(sql: &str, estate: &Value, defaults: &serde_json::Map<String, Value>) -> Result<Counts, String> {
+async fn run(
+    sql: &str,
+    estate: &Value,
+    defaults: &serde_json::Map<String, Value>,
+) -> Result<Counts, String> {
     let ds = dataset(estate, defaults)?;
     let engine = Engine::from_dataset(&ds, EngineOptions::default()).map_err(|e| e.to_string())?;
     let out = engine.query(sql).await.map_err(|e| e.to_string())?;
@@ -298,10 +306,16 @@ async fn run(sql: &str, estate: &Value, defaults: &serde_json::Map<String, Value
     }
     let mut counts = Counts::default();
     for batch in &out.batches {
-        let idx = batch.schema().index_of("status").map_err(|e| e.to_string())?;
+        let idx = batch
+            .schema()
+            .index_of("status")
+            .map_err(|e| e.to_string())?;
         let status = cast(batch.column(idx), &DataType::Utf8).map_err(|e| e.to_string())?;
         let status = status.as_string::<i32>();
-        let res_idx = batch.schema().index_of("resource").map_err(|e| e.to_string())?;
+        let res_idx = batch
+            .schema()
+            .index_of("resource")
+            .map_err(|e| e.to_string())?;
         let resource = batch.column(res_idx);
         for i in 0..batch.num_rows() {
             counts.rows += 1;
@@ -391,7 +405,10 @@ fn catalogue() -> Option<(BTreeSet<String>, BTreeSet<String>)> {
             continue;
         }
         let id = cells[1].to_string();
-        if cells.get(4).is_some_and(|m| m.split([',', ' ']).any(|w| w == "D")) {
+        if cells
+            .get(4)
+            .is_some_and(|m| m.split([',', ' ']).any(|w| w == "D"))
+        {
             defender.insert(id.clone());
         }
         all.insert(id);
@@ -485,7 +502,9 @@ async fn every_rule_fails_and_passes_on_its_fixtures() {
                     problems
                         .entry(format!("queries/tests/{area}.yaml"))
                         .or_default()
-                        .push(format!("fixtures for `{id}` but no rule queries/{area}/{id}.sql"));
+                        .push(format!(
+                            "fixtures for `{id}` but no rule queries/{area}/{id}.sql"
+                        ));
                 }
             }
         }
@@ -535,5 +554,9 @@ async fn every_rule_fails_and_passes_on_its_fixtures() {
             println!("FAIL {k}: {p}");
         }
     }
-    assert!(problems.is_empty(), "{} rules or files with problems (see above)", problems.len());
+    assert!(
+        problems.is_empty(),
+        "{} rules or files with problems (see above)",
+        problems.len()
+    );
 }

@@ -16,7 +16,12 @@ use crate::sources;
 #[derive(Debug, Args)]
 pub struct QueryArgs {
     /// SQL to run (several statements separated by `;` allowed; repeatable).
-    #[arg(short = 'e', long = "execute", value_name = "SQL", required_unless_present = "file")]
+    #[arg(
+        short = 'e',
+        long = "execute",
+        value_name = "SQL",
+        required_unless_present = "file"
+    )]
     pub execute: Vec<String>,
 
     /// A file of SQL statements to run (repeatable; `-` reads stdin).
@@ -108,7 +113,7 @@ pub async fn run(args: QueryArgs) -> Result<u8> {
             fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
         }
         None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut out = std::io::BufWriter::new(std::io::stdout());
             for r in &results {
                 args.format.write(&mut out, &r.schema, &r.batches)?;
             }

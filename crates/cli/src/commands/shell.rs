@@ -75,8 +75,12 @@ impl LiveSource for CliLive {
 
 /// Collects every live source; the collectors fill every table in one go.
 async fn collect_all(sources: SourceArgs) -> Result<Collected, BoxError> {
-    let data = sources::collect(&sources)
+    // The collectors' futures are not `Send` (higher-ranked closures inside them), so collect
+    // on a blocking thread that drives them with the runtime handle.
+    let handle = tokio::runtime::Handle::current();
+    let data = tokio::task::spawn_blocking(move || handle.block_on(sources::collect(&sources)))
         .await
+        .map_err(|e| -> BoxError { format!("collection task failed: {e}").into() })?
         .map_err(|e| -> BoxError { crate::exit::describe(&e).into() })?;
     Ok(Collected {
         data,

@@ -42,7 +42,11 @@ pub fn run(args: TablesArgs) -> Result<u8> {
                 )));
             };
             writeln!(out, "{} — {}\n", spec.name, spec.doc)?;
-            let types: Vec<String> = spec.columns.iter().map(|c| spec_type_name(&c.data_type)).collect();
+            let types: Vec<String> = spec
+                .columns
+                .iter()
+                .map(|c| spec_type_name(&c.data_type))
+                .collect();
             let nw = spec.columns.iter().map(|c| c.name.len()).max().unwrap_or(0);
             let tw = types.iter().map(String::len).max().unwrap_or(0).min(40);
             for (c, t) in spec.columns.iter().zip(&types) {

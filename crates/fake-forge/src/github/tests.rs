@@ -152,7 +152,8 @@ async fn budget_and_injected_faults() {
             .is_some_and(|m| m.contains("rate limit"))
     );
 
-    let mut scenario = Scenario::from_yaml("orgs: [{login: tiny}]").expect("yaml");
+    let mut scenario =
+        Scenario::from_yaml("orgs: [{login: tiny}]\nrate_limit: {limit: 2}\n").expect("yaml");
     scenario.faults.rate_429 = 1.0;
     server.set_scenario(scenario);
     let (status, headers, _) = get(&server, "/orgs/tiny", None).await;
