@@ -10,14 +10,14 @@ use crate::common::{devquery, stderr, stdout};
 
 fn write_rule(dir: &Path, area: &str, id: &str, severity: &str, sql: &str) {
     let d = dir.join(area);
-    std::fs::create_dir_all(&d).unwrap();
+    std::fs::create_dir_all(&d).expect("create rule dir");
     std::fs::write(
         d.join(format!("{id}.sql")),
         format!(
             "-- id: {id}\n-- title: Test rule {id}\n-- severity: {severity}\n-- platforms: github\n-- remediation: Fix it.\n-- tactics: execution\n-- param: n = 1\n{sql}\n"
         ),
     )
-    .unwrap();
+    .expect("write rule");
 }
 
 /// A rules dir with a failing high rule, a failing low rule and a passing critical rule.

@@ -5,7 +5,7 @@ use devquery_engine::{Engine, EngineError, EngineOptions, split_statements};
 use crate::estate::estate;
 
 fn engine() -> Engine {
-    Engine::from_dataset(&estate(), EngineOptions::default()).unwrap()
+    Engine::from_dataset(&estate(), EngineOptions::default()).expect("engine")
 }
 
 #[tokio::test]

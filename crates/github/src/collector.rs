@@ -27,6 +27,7 @@ use crate::policy::{PolicyInputs, effective};
 /// Fills a row's join keys (`platform`, `host`, `org`) and the given fields.
 macro_rules! row {
     ($ty:ident, $k:expr $(, $field:ident : $val:expr)* $(,)?) => {
+        #[allow(clippy::needless_update)]
         $ty {
             platform: Some(GITHUB.to_string()),
             host: Some($k.host.to_string()),

@@ -93,7 +93,7 @@ fn collects_a_directory_of_checkouts() {
     // Not a checkout: ignored when scanning children.
     write(&org, "notes/readme.txt", b"hi");
 
-    let ds = collect_paths(&[org.clone()]).unwrap();
+    let ds = collect_paths(std::slice::from_ref(&org)).unwrap();
     assert_eq!(ds.row_count("repositories"), 2);
     assert_eq!(
         column(&ds, "repositories", "repo"),
@@ -186,7 +186,7 @@ fn collects_a_directory_of_checkouts() {
     );
 
     // A checkout given directly: org is its parent directory.
-    let ds = collect_paths(&[b.clone()]).unwrap();
+    let ds = collect_paths(std::slice::from_ref(&b)).unwrap();
     assert_eq!(
         column(&ds, "repositories", "repo"),
         vec![Some("beta".into())]

@@ -93,24 +93,25 @@ pub fn substitute(sql: &str, values: &BTreeMap<String, String>) -> Result<String
     let mut i = 0;
     while i < bytes.len() {
         let rest = &bytes[i..];
-        if !in_line_comment && rest.starts_with("{{") {
-            if let Some(end) = rest[2..].find("}}") {
-                let name = rest[2..2 + end].trim();
-                let value = values
-                    .get(name)
-                    .ok_or_else(|| format!("parameter '{{{{{name}}}}}' is not declared"))?;
-                if in_quote {
-                    out.push_str(&value.replace('\'', "''"));
-                } else if is_number(value) {
-                    out.push_str(value);
-                } else {
-                    out.push('\'');
-                    out.push_str(&value.replace('\'', "''"));
-                    out.push('\'');
-                }
-                i += 2 + end + 2;
-                continue;
+        if !in_line_comment
+            && rest.starts_with("{{")
+            && let Some(end) = rest[2..].find("}}")
+        {
+            let name = rest[2..2 + end].trim();
+            let value = values
+                .get(name)
+                .ok_or_else(|| format!("parameter '{{{{{name}}}}}' is not declared"))?;
+            if in_quote {
+                out.push_str(&value.replace('\'', "''"));
+            } else if is_number(value) {
+                out.push_str(value);
+            } else {
+                out.push('\'');
+                out.push_str(&value.replace('\'', "''"));
+                out.push('\'');
             }
+            i += 2 + end + 2;
+            continue;
         }
         let Some(c) = rest.chars().next() else { break };
         match c {

@@ -108,7 +108,7 @@ impl Rule {
     /// True when the rule applies to `platform` (rules without platforms apply to all).
     pub fn applies_to(&self, platform: &str) -> bool {
         let p = Self::normalize_platform(platform);
-        self.platforms.is_empty() || self.platforms.iter().any(|x| *x == p)
+        self.platforms.is_empty() || self.platforms.contains(&p)
     }
 
     /// Maps a 1-based line of [`Rule::sql`] to the file line.
