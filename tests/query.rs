@@ -197,3 +197,25 @@ fn path_source_collects_pipelines_without_network() {
     );
     assert_eq!(stdout(&out), "n\n1\n");
 }
+
+#[test]
+fn demo_estate_every_rule_fails_and_passes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = devquery(&["report", "--format", "json"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("report JSON");
+    let rules = v["rules"].as_array().expect("rules");
+    assert!(rules.len() >= 75, "{} rules", rules.len());
+    let lacking: Vec<_> = rules
+        .iter()
+        .filter(|r| {
+            r["counts"]["fail"].as_u64().unwrap_or(0) == 0
+                || r["counts"]["pass"].as_u64().unwrap_or(0) == 0
+        })
+        .map(|r| r["id"].as_str().unwrap_or("?").to_string())
+        .collect();
+    assert!(
+        lacking.is_empty(),
+        "rules without both a fail and a pass on the demo: {lacking:?}"
+    );
+}
