@@ -58,16 +58,15 @@ impl Transport for HttpClient {
     }
 }
 
-/// The continuation token of a response: the `x-ms-continuationtoken` header or a
-/// `continuationToken` body field.
-///
-/// The shared policy's [`devquery_collect::Response`] does not expose response headers yet (only
-/// `Link`), so only the body field is seen through it; see the crate docs.
-fn continuation_of(_resp: &devquery_collect::Response, body: &Value) -> Option<String> {
-    body.get("continuationToken")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .filter(|t| !t.is_empty())
+/// The continuation token of a response: the `x-ms-continuationtoken` header (replayed from
+/// the ETag cache on a `304`), else a `continuationToken` body field.
+fn continuation_of(resp: &devquery_collect::Response, body: &Value) -> Option<String> {
+    resp.continuation.clone().or_else(|| {
+        body.get("continuationToken")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .filter(|t| !t.is_empty())
+    })
 }
 
 /// The PAT scope an endpoint needs, for `collection_errors.missing_permission`.

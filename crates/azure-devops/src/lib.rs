@@ -28,10 +28,8 @@
 //! # Paging
 //! Lists are read page by page, following the continuation token (`continuationToken` query
 //! parameter). Azure DevOps returns the next token in the `x-ms-continuationtoken` response
-//! header; [`devquery_collect::Response`] does not expose response headers yet (only `Link`), so
-//! today only a `continuationToken` field in the body is followed. Until the shared policy exposes
-//! the header (and keeps it in its ETag cache entries), lists longer than one server page (100
-//! projects, ~500 graph users) are cut after the first page.
+//! header ([`devquery_collect::Response::continuation`], kept in the ETag cache so a `304` replay
+//! pages on too); a `continuationToken` field in the body (graph APIs) is followed as well.
 
 mod api;
 mod collector;

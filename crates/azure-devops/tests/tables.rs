@@ -248,7 +248,6 @@ async fn every_table_is_populated() {
 }
 
 #[tokio::test]
-#[ignore = "needs devquery-collect to expose the x-ms-continuationtoken response header (Response::continuation); see crate docs"]
 async fn paging_follows_continuation_tokens() {
     let sc = synthetic("contoso", 7, 3);
     // Pages of 2: projects, definitions, variable groups, graph users/groups all span pages.

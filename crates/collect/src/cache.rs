@@ -1,7 +1,7 @@
 //! [`EtagCache`]: an on-disk cache of GET responses keyed by URL, replayed on `304 Not Modified`.
 //!
-//! One JSON file per URL (`<fnv64-of-url>.json`) holding the URL, the `ETag`, the `Link` header
-//! and the body. Writes go to a temporary file and are renamed into place, so a crash never leaves
+//! One JSON file per URL (`<fnv64-of-url>.json`) holding the URL, the `ETag`, the paging headers
+//! (`Link`, `x-ms-continuationtoken`) and the body. Writes go to a temporary file and are renamed into place, so a crash never leaves
 //! a torn entry; an unreadable entry is treated as a miss. Credentials are never part of an entry.
 
 use std::path::{Path, PathBuf};
@@ -17,6 +17,9 @@ pub struct CacheEntry {
     pub etag: String,
     /// The `Link` header (pagination), if any.
     pub link: Option<String>,
+    /// The `x-ms-continuationtoken` header (Azure DevOps paging), if any.
+    #[serde(default)]
+    pub continuation: Option<String>,
     /// The response body (UTF-8).
     pub body: String,
 }

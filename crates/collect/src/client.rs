@@ -158,6 +158,8 @@ pub struct Response {
     pub status: u16,
     /// The `Link` header (pagination), if any.
     pub link: Option<String>,
+    /// The `x-ms-continuationtoken` header (Azure DevOps paging), if any.
+    pub continuation: Option<String>,
     /// Body bytes.
     pub body: Vec<u8>,
     /// True when the body came from the ETag cache after a `304`.
@@ -445,6 +447,11 @@ impl HttpClient {
                 .get(reqwest::header::LINK)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
+            let continuation = headers
+                .get("x-ms-continuationtoken")
+                .and_then(|v| v.to_str().ok())
+                .filter(|v| !v.is_empty())
+                .map(str::to_string);
 
             if status == StatusCode::NOT_MODIFIED
                 && let Some(entry) = &cached
@@ -456,6 +463,7 @@ impl HttpClient {
                 return Ok(Response {
                     status: 200,
                     link: entry.link.clone(),
+                    continuation: entry.continuation.clone(),
                     body: entry.body.clone().into_bytes(),
                     from_cache: true,
                 });
@@ -472,12 +480,14 @@ impl HttpClient {
                         url: url.to_string(),
                         etag: etag.to_string(),
                         link: link.clone(),
+                        continuation: continuation.clone(),
                         body: text.to_string(),
                     });
                 }
                 return Ok(Response {
                     status: status.as_u16(),
                     link,
+                    continuation,
                     body,
                     from_cache: false,
                 });
