@@ -2,6 +2,7 @@
 //! network): table contents, pagination, permissions, fault tolerance, the ETag cache, and
 //! that a token never leaks.
 
+mod app;
 mod common;
 mod estate;
 mod faults;

@@ -129,6 +129,49 @@ impl AppState {
     }
 }
 
+/// Checks the JSON Web Token a GitHub App presents on `/app/...` routes as GitHub does before it
+/// looks at the signature: three base64url segments, `alg` RS256, `iss` the app id, `iat` not in
+/// the future (60 s skew allowed) and `exp` after now and at most ten minutes after `iat`. The
+/// RS256 signature itself is not verified (the fake holds no public key).
+fn check_app_jwt(presented: Option<&str>, app_id: u64) -> Result<(), String> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let jwt = presented.ok_or("A JSON web token could not be decoded")?;
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let [header, payload, signature] = parts.as_slice() else {
+        return Err("A JSON web token could not be decoded".into());
+    };
+    let decode = |seg: &str| -> Result<Value, String> {
+        let bytes = URL_SAFE_NO_PAD
+            .decode(seg.trim_end_matches('='))
+            .map_err(|_| "A JSON web token could not be decoded".to_string())?;
+        serde_json::from_slice(&bytes).map_err(|_| "A JSON web token could not be decoded".into())
+    };
+    let header = decode(header)?;
+    let claims = decode(payload)?;
+    if header.get("alg").and_then(Value::as_str) != Some("RS256") || signature.is_empty() {
+        return Err("A JSON web token could not be decoded: it must be signed with RS256".into());
+    }
+    let iss = match claims.get("iss") {
+        Some(Value::String(s)) => s.parse::<u64>().ok(),
+        Some(v) => v.as_u64(),
+        None => None,
+    };
+    if iss != Some(app_id) {
+        return Err("Integration not found".into());
+    }
+    let now = now_secs() as i64;
+    let iat = claims.get("iat").and_then(Value::as_i64).unwrap_or(i64::MAX);
+    let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
+    if iat > now + 60 {
+        return Err("'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued".into());
+    }
+    if exp <= now || exp - iat > 660 {
+        return Err("'Expiration time' claim ('exp') is too far in the future".into());
+    }
+    Ok(())
+}
+
 fn now_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -276,6 +319,13 @@ pub(crate) async fn handle(
         });
     let is_app_route = segments.first().map(String::as_str) == Some("app")
         || (segments.len() == 3 && segments[0] == "orgs" && segments[2] == "installation");
+    if is_app_route
+        && let Some(app) = &scenario.app
+        && let Err(reason) = check_app_jwt(presented.as_deref(), app.app_id)
+    {
+        let body = serde_json::to_vec(&render::error_body(&reason, 401)).unwrap_or_default();
+        return json_response(StatusCode::UNAUTHORIZED, body, vec![]);
+    }
     if let Some(expected) = &scenario.token.value
         && !is_app_route
     {
