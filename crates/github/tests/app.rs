@@ -43,9 +43,7 @@ async fn collects_with_an_installation_token() {
     assert!(ds.row_count("orgs") == 1);
     let errors = rows(&ds, "collection_errors");
     assert!(
-        errors
-            .iter()
-            .all(|e| int_of(e, "http_status") != Some(401)),
+        errors.iter().all(|e| int_of(e, "http_status") != Some(401)),
         "{errors:#?}"
     );
     let endpoints = server.counters().per_endpoint;

@@ -161,7 +161,10 @@ fn check_app_jwt(presented: Option<&str>, app_id: u64) -> Result<(), String> {
         return Err("Integration not found".into());
     }
     let now = now_secs() as i64;
-    let iat = claims.get("iat").and_then(Value::as_i64).unwrap_or(i64::MAX);
+    let iat = claims
+        .get("iat")
+        .and_then(Value::as_i64)
+        .unwrap_or(i64::MAX);
     let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
     if iat > now + 60 {
         return Err("'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued".into());
