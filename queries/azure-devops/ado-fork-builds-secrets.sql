@@ -6,7 +6,7 @@
 -- remediation: Pipeline > Triggers > Pull request validation: untick Make secrets available to builds of forks and Make fork builds have the same permissions as regular builds;
 --   or enable Limit building pull requests from forked GitHub repositories in the organisation/project pipeline settings.
 -- tactics: credential-access, initial-access
--- references: Defender: "Azure DevOps build pipelines shouldn't have secrets available to builds of forks"
+-- references: Defender: "Azure DevOps pipelines shouldn't have secrets available to builds of forks"
 WITH guard AS (
     SELECT platform, host, org, project
     FROM pipeline_settings

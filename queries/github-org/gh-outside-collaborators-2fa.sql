@@ -5,7 +5,7 @@
 -- description: An outside collaborator (not bound by the organisation's SSO or member policies) has repository access and no second factor.
 -- remediation: Require 2FA for the organisation, or ask the collaborator to enable 2FA and remove their access until they do.
 -- tactics: initial-access, credential-access
--- references: Defender: "(Preview) GitHub organizations should require outside collaborators to have two-factor authentication enabled"; CIS SSCS 1.3.5
+-- references: Defender: "(Preview) GitHub organizations should enforce multifactor authentication for outside collaborators"; CIS SSCS 1.3.5
 SELECT
     'member' AS resource_type,
     org || '/' || login AS resource,

@@ -16,15 +16,10 @@ SELECT
     'repository' AS resource_type,
     concat_ws('/', r.org, r.project, r.repo) AS resource,
     CASE
-        WHEN a.n > 0 THEN CAST(a.n AS VARCHAR) || ' open repo-open-code-alerts0 alert(s)'
-        WHEN true THEN 'no open repo-open-code-alerts0 alerts'
-        ELSE 'repo-open-code-alerts0 alerts are not available (scanning off or not readable)'
+        WHEN a.n > 0 THEN CAST(a.n AS VARCHAR) || ' open critical/high code-scanning alert(s)'
+        ELSE 'no open critical/high code-scanning alerts'
     END AS reason,
-    CASE
-        WHEN a.n > 0 THEN 'fail'
-        WHEN true THEN 'pass'
-        ELSE 'unknown'
-    END AS status,
+    CASE WHEN a.n > 0 THEN 'fail' ELSE 'pass' END AS status,
     r.platform, r.host, r.org, r.project, r.repo
 FROM repositories r
 LEFT JOIN open_alerts a ON a.platform = r.platform AND a.host = r.host AND a.org = r.org

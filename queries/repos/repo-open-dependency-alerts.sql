@@ -16,9 +16,9 @@ SELECT
     'repository' AS resource_type,
     concat_ws('/', r.org, r.project, r.repo) AS resource,
     CASE
-        WHEN a.n > 0 THEN CAST(a.n AS VARCHAR) || ' open repo-open-dependency-alerts0 alert(s)'
-        WHEN (r.platform = 'github' AND r.vulnerability_alerts) OR (r.platform = 'azure_devops' AND r.advanced_security) THEN 'no open repo-open-dependency-alerts0 alerts'
-        ELSE 'repo-open-dependency-alerts0 alerts are not available (scanning off or not readable)'
+        WHEN a.n > 0 THEN CAST(a.n AS VARCHAR) || ' open dependency alert(s)'
+        WHEN (r.platform = 'github' AND r.vulnerability_alerts) OR (r.platform = 'azure_devops' AND r.advanced_security) THEN 'no open dependency alerts'
+        ELSE 'dependency alerts are not available (scanning off or not readable)'
     END AS reason,
     CASE
         WHEN a.n > 0 THEN 'fail'

@@ -16,9 +16,9 @@ SELECT
     'repository' AS resource_type,
     concat_ws('/', r.org, r.project, r.repo) AS resource,
     CASE
-        WHEN a.n > 0 THEN CAST(a.n AS VARCHAR) || ' open repo-open-secret-alerts0 alert(s)'
-        WHEN (r.platform = 'github' AND r.secret_scanning) OR (r.platform = 'azure_devops' AND r.advanced_security) THEN 'no open repo-open-secret-alerts0 alerts'
-        ELSE 'repo-open-secret-alerts0 alerts are not available (scanning off or not readable)'
+        WHEN a.n > 0 THEN CAST(a.n AS VARCHAR) || ' open secret-scanning alert(s)'
+        WHEN (r.platform = 'github' AND r.secret_scanning) OR (r.platform = 'azure_devops' AND r.advanced_security) THEN 'no open secret-scanning alerts'
+        ELSE 'secret-scanning alerts are not available (scanning off or not readable)'
     END AS reason,
     CASE
         WHEN a.n > 0 THEN 'fail'

@@ -56,7 +56,7 @@ fn docs_tables_md_is_fresh() {
     let have = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         have == want,
-        "docs/tables.md is stale: run `UPDATE_DOCS=1 cargo test -p devquery-model` or `devquery tables --markdown > docs/tables.md`"
+        "docs/tables.md is stale: run `UPDATE_DOCS=1 cargo test --workspace -- docs_tables_md` or `devquery tables --markdown > docs/tables.md`"
     );
 }
 

@@ -62,38 +62,41 @@ const PLATFORMS: &[&str] = &["github", "azure_devops", "gitlab", "local"];
 /// Microsoft Defender for Cloud DevOps recommendations (GitHub and Azure DevOps) that the
 /// collected data decides; each must be named in some rule's `references`.
 const DEFENDER: &[&str] = &[
-    // GitHub (titles as in learn.microsoft.com "Security recommendations for DevOps resources")
-    "GitHub organizations should have base permissions set to no permissions or read",
-    "GitHub organizations should have more than one person with administrator permissions",
-    "GitHub organizations should have secret scanning push protection enabled",
-    "GitHub organizations should have actions workflow permissions set to read-only",
+    // GitHub, titles as in learn.microsoft.com "Security recommendations for DevOps resources"
+    // (azure/defender-for-cloud/recommendations-reference-devops), GitHub section.
     "GitHub organizations should not make action secrets accessible to all repositories",
-    "GitHub repositories shouldn't use self hosted runners",
-    "GitHub repositories should have protection policies for default branch enabled",
-    "GitHub repositories should have force pushes to default branch disabled",
     "GitHub repositories should have secret scanning enabled",
-    "GitHub repositories should have Dependabot scanning enabled",
     "GitHub repositories should have code scanning enabled",
+    "GitHub repositories should have Dependabot scanning enabled",
     "GitHub repositories should have secret scanning findings resolved",
     "GitHub repositories should have code scanning findings resolved",
     "GitHub repositories should have dependency vulnerability scanning findings resolved",
-    // GitHub previews named in rules-catalog.md (titles not confirmed against the reference page)
-    "(Preview) GitHub repositories should require minimum two-reviewer approval for code pushes",
-    "(Preview) GitHub organizations should require outside collaborators to have two-factor authentication enabled",
+    "GitHub repositories should have infrastructure as code scanning findings resolved",
+    "GitHub repositories should have protection policies for default branch enabled",
+    "GitHub repositories should have force pushes to default branch disabled",
+    "GitHub organizations should have secret scanning push protection enabled",
+    "GitHub repositories shouldn't use self hosted runners",
+    "GitHub organizations should have actions workflow permissions set to read-only",
+    "GitHub organizations should have more than one person with administrator permissions",
+    "GitHub organizations should have base permissions set to no permissions or read",
+    "(Preview) GitHub repositories should have API security testing findings resolved",
     "(Preview) GitHub organizations should block Copilot suggestions that match public code",
-    // Azure DevOps
+    "(Preview) GitHub organizations should enforce multifactor authentication for outside collaborators",
+    "(Preview) GitHub repositories should require minimum two-reviewer approval for code pushes",
+    // Azure DevOps section of the same page.
     "Azure DevOps repositories should have GitHub Advanced Security for Azure DevOps (GHAzDO) enabled",
     "Azure DevOps repositories should have secret scanning findings resolved",
     "Azure DevOps repositories should have code scanning findings resolved",
     "Azure DevOps repositories should have dependency vulnerability scanning findings resolved",
-    "Azure DevOps build pipelines shouldn't have secrets available to builds of forks",
+    "Azure DevOps repositories should have infrastructure as code scanning findings resolved",
+    "Azure DevOps pipelines shouldn't have secrets available to builds of forks",
     "Azure DevOps service connections shouldn't grant access to all pipelines",
     "Azure DevOps secure files shouldn't grant access to all pipelines",
     "Azure DevOps variable groups with secret variables shouldn't grant access to all pipelines",
     "Azure DevOps Classic Azure service connections shouldn't be used to access a subscription",
+    "(Preview) Azure DevOps repositories should have API security testing findings resolved",
     "(Preview) Azure DevOps repositories should require minimum two-reviewer approval for code pushes",
     "(Preview) Azure DevOps repositories should not allow requestors to approve their own Pull Requests",
-    // Azure DevOps preview named in rules-catalog.md (title not confirmed against the reference page)
     "(Preview) Azure DevOps projects should have creation of classic pipelines disabled",
 ];
 

@@ -12,7 +12,7 @@ fn cell(s: &str) -> String {
 pub fn rules_markdown(rules: &[Rule]) -> String {
     let mut out = String::new();
     out.push_str("# Rule reference\n\n");
-    out.push_str("<!-- Generated from the headers of queries/**/*.sql. Do not edit: run `UPDATE_DOCS=1 cargo test -p devquery-rules`. -->\n\n");
+    out.push_str("<!-- Generated from the headers of queries/**/*.sql. Do not edit: run `UPDATE_DOCS=1 cargo test --workspace -- docs_rules_md`. -->\n\n");
     let _ = writeln!(
         out,
         "{} bundled rules. A rule is one file `queries/<area>/<id>.sql`: a header of `-- key: value` lines (`id`, `title`, `severity`, `platforms`, `description`, `remediation`, `tactics`, `references`, repeatable `param: name = default`; indented `--   text` lines continue a value), then one SELECT returning `resource_type`, `resource`, `reason` and optionally `status` (`fail` / `pass` / `unknown`) and the join keys. `devquery rules ID` prints a rule; `devquery rules --check --rules DIR` validates your own.\n",

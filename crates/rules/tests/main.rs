@@ -609,7 +609,7 @@ mod bundled {
         let have = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
             have == want,
-            "docs/rules.md is stale: run `UPDATE_DOCS=1 cargo test -p devquery-rules -- docs_rules_md`"
+            "docs/rules.md is stale: run `UPDATE_DOCS=1 cargo test --workspace -- docs_rules_md`"
         );
     }
 }
