@@ -218,3 +218,48 @@ fn rules_lists_shows_and_checks() {
     let out = devquery(&["report", "--rules", bad.to_str().unwrap()], tmp.path());
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
+
+#[test]
+fn rules_export_sql_substitutes_parameters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = rules_dir(tmp.path());
+    let rules = rules.to_str().unwrap();
+    let out_dir = tmp.path().join("sql");
+    let out_arg = out_dir.to_str().unwrap();
+    let out = devquery(
+        &[
+            "rules",
+            "--rules",
+            rules,
+            "--export-sql",
+            out_arg,
+            "--param",
+            "e2e-high.n=7",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let high = std::fs::read_to_string(out_dir.join("e2e-high.sql")).unwrap();
+    assert!(high.contains("CAST(7 AS VARCHAR)"), "{high}");
+    assert!(high.starts_with("-- e2e-high (high): Test rule e2e-high"));
+    // Every bundled rule is exported too, and no placeholder is left anywhere.
+    let files: Vec<_> = std::fs::read_dir(&out_dir).unwrap().flatten().collect();
+    assert!(files.len() > 3, "{}", files.len());
+    for f in files {
+        let text = std::fs::read_to_string(f.path()).unwrap();
+        assert!(!text.contains("{{"), "{}", f.path().display());
+    }
+
+    let out = devquery(
+        &[
+            "rules",
+            "--export-sql",
+            out_arg,
+            "--param",
+            "e2e-high.nope=1",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nope"), "{}", stderr(&out));
+}

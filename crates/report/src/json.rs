@@ -170,6 +170,8 @@ pub struct RuleOut {
     pub counts: CountsOut,
     /// Error message.
     pub error: Option<String>,
+    /// Wall time of the rule's query, in milliseconds.
+    pub elapsed_ms: u64,
     /// Findings.
     pub findings: Vec<FindingOut>,
 }
@@ -273,6 +275,7 @@ pub fn document(report: &RunReport, options: &Options) -> Document {
                 remediation: r.rule.remediation.clone(),
                 counts: r.counts.into(),
                 error: r.error.clone(),
+                elapsed_ms: r.elapsed_ms,
                 findings: r
                     .findings
                     .iter()

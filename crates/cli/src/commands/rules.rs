@@ -1,5 +1,6 @@
 //! `devquery rules`: lists the rules (bundled plus `--rules DIR`), prints one rule's header and
-//! SQL, or (`--check`) validates rule files and exits 1 with file:line errors.
+//! SQL, (`--check`) validates rule files and exits 1 with file:line errors, or (`--export-sql`)
+//! writes each rule's SQL with its parameters filled in, for running the pack in another engine.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -29,6 +30,15 @@ pub struct RulesArgs {
     /// Print docs/rules.md (the rule reference) instead of the list.
     #[arg(long, conflicts_with_all = ["id", "check"])]
     pub markdown: bool,
+
+    /// Write `<id>.sql` per rule into DIR with the parameters substituted (plain SQL over the
+    /// catalogue tables, e.g. to run over a snapshot's Parquet files in another SQL engine).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["id", "check", "markdown"])]
+    pub export_sql: Option<PathBuf>,
+
+    /// Override a rule parameter for --export-sql: NAME=VALUE, or RULE-ID.NAME=VALUE (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", requires = "export_sql")]
+    pub params: Vec<String>,
 }
 
 /// Runs the command.
@@ -65,6 +75,9 @@ pub async fn run(args: RulesArgs) -> Result<u8> {
         }
     })?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if let Some(dir) = &args.export_sql {
+        return export_sql(&set, dir, &args.params);
+    }
     if args.markdown {
         out.write_all(devquery_rules::docs::rules_markdown(set.rules()).as_bytes())?;
         out.flush()?;
@@ -118,5 +131,30 @@ pub async fn run(args: RulesArgs) -> Result<u8> {
         }
     }
     out.flush()?;
+    Ok(0)
+}
+
+/// Writes every rule's resolved SQL to `dir/<id>.sql`.
+fn export_sql(set: &RuleSet, dir: &std::path::Path, params: &[String]) -> Result<u8> {
+    let overrides = ParamOverrides::parse(params).map_err(|e| exit::usage(e.to_string()))?;
+    overrides
+        .check(set.rules().iter())
+        .map_err(|e| exit::usage(e.to_string()))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    for rule in set.rules() {
+        let sql = devquery_rules::validate::resolved_sql(rule, &overrides)?;
+        let path = dir.join(format!("{}.sql", rule.id));
+        let text = format!(
+            "-- {} ({}): {}\n{}\n",
+            rule.id,
+            rule.severity.as_str(),
+            rule.title,
+            sql.trim_end()
+        );
+        std::fs::write(&path, text)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    }
+    eprintln!("wrote {} rule(s) to {}", set.len(), dir.display());
     Ok(0)
 }
