@@ -4,3 +4,4 @@ mod common;
 mod query;
 mod report;
 mod shell;
+mod synthetic;

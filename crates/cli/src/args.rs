@@ -34,7 +34,7 @@ pub enum Command {
     Rules(commands::rules::RulesArgs),
     /// Interactive SQL shell (the default on a terminal): completion, history, `.help`.
     Shell(commands::shell::ShellArgs),
-    /// The bundled demo estate: rebuild it from the rule pack's fixture estates.
+    /// The bundled demo estate (rebuild it), and synthetic estates of any size for benchmarks.
     Demo(commands::demo::DemoArgs),
 }
 

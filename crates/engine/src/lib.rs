@@ -12,7 +12,7 @@ pub mod split;
 pub use error::EngineError;
 pub use output::OutputFormat;
 pub use session::{Engine, EngineOptions, StatementOutput};
-pub use snapshot::{Manifest, SnapshotInfo, write_snapshot};
+pub use snapshot::{Manifest, SnapshotInfo, SnapshotWriter, write_snapshot};
 pub use split::{Statement, split_statements};
 
 /// Re-export so downstream crates use exactly the engine's DataFusion (and its arrow/parquet).

@@ -2,13 +2,16 @@
 //!
 //! A snapshot is written to a temporary sibling directory and moved into place only when every
 //! file is complete and synced, so an interrupted write never leaves a half snapshot at the
-//! target and never damages the snapshot that was there before.
+//! target and never damages the snapshot that was there before. [`write_snapshot`] writes an
+//! in-memory [`Dataset`]; [`SnapshotWriter`] streams batches table by table (both share one code
+//! path).
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -132,32 +135,65 @@ pub fn writer_properties() -> WriterProperties {
         .build()
 }
 
+/// One Parquet file being written: an open [`ArrowWriter`] that checks every batch against the
+/// table's catalogue schema and counts rows.
+struct TableFile {
+    path: PathBuf,
+    name: &'static str,
+    schema: SchemaRef,
+    writer: ArrowWriter<File>,
+    rows: usize,
+}
+
+impl TableFile {
+    fn create(path: &Path, spec: &TableSpec) -> Result<Self, EngineError> {
+        let schema = spec.schema();
+        let file = File::create(path).map_err(|e| EngineError::io(path, e))?;
+        let writer = ArrowWriter::try_new(file, schema.clone(), Some(writer_properties()))?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            name: spec.name,
+            schema,
+            writer,
+            rows: 0,
+        })
+    }
+
+    fn write(&mut self, batch: &RecordBatch) -> Result<(), EngineError> {
+        if batch.schema().fields() != self.schema.fields() {
+            return Err(EngineError::snapshot(
+                &self.path,
+                format!(
+                    "batch for table '{}' does not have the catalogue schema",
+                    self.name
+                ),
+            ));
+        }
+        self.rows += batch.num_rows();
+        self.writer.write(batch)?;
+        Ok(())
+    }
+
+    /// Writes the footer and syncs the file; returns the row count.
+    fn finish(self) -> Result<usize, EngineError> {
+        let file = self.writer.into_inner()?;
+        file.sync_all()
+            .map_err(|e| EngineError::io(&self.path, e))?;
+        Ok(self.rows)
+    }
+}
+
 /// Writes `batches` (which must have `spec`'s schema) to a Parquet file and syncs it.
 pub fn write_parquet(
     path: &Path,
     spec: &TableSpec,
     batches: &[RecordBatch],
 ) -> Result<usize, EngineError> {
-    let schema = spec.schema();
-    let file = File::create(path).map_err(|e| EngineError::io(path, e))?;
-    let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(writer_properties()))?;
-    let mut rows = 0;
+    let mut file = TableFile::create(path, spec)?;
     for batch in batches {
-        if batch.schema().fields() != schema.fields() {
-            return Err(EngineError::snapshot(
-                path,
-                format!(
-                    "batch for table '{}' does not have the catalogue schema",
-                    spec.name
-                ),
-            ));
-        }
-        rows += batch.num_rows();
-        writer.write(batch)?;
+        file.write(batch)?;
     }
-    let file = writer.into_inner()?;
-    file.sync_all().map_err(|e| EngineError::io(path, e))?;
-    Ok(rows)
+    file.finish()
 }
 
 /// Writes `data` as a snapshot at `target`, atomically replacing any snapshot already there.
@@ -168,68 +204,153 @@ pub fn write_snapshot(
     data: &Dataset,
     info: &SnapshotInfo,
 ) -> Result<Manifest, EngineError> {
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = target
-        .file_name()
-        .ok_or_else(|| EngineError::snapshot(target, "not a directory name"))?
-        .to_string_lossy()
-        .to_string();
-    if target.exists() && !target.join("manifest.json").exists() {
-        let empty = fs::read_dir(target)
-            .map_err(|e| EngineError::io(target, e))?
-            .next()
-            .is_none();
-        if !empty {
-            return Err(EngineError::snapshot(
-                target,
-                "exists and is not a devquery snapshot; refusing to replace it",
-            ));
+    let mut writer = SnapshotWriter::create(target)?;
+    for spec in catalog() {
+        for batch in data.batches(spec.name) {
+            writer.write(spec.name, batch)?;
         }
     }
-    fs::create_dir_all(&parent).map_err(|e| EngineError::io(&parent, e))?;
-    let tmp = parent.join(format!(".{name}.tmp-{}-{}", std::process::id(), nanos()));
-    fs::create_dir(&tmp).map_err(|e| EngineError::io(&tmp, e))?;
+    writer.finish(info)
+}
 
-    match write_into(&tmp, data, info) {
-        Ok(manifest) => {
-            swap_into_place(&tmp, target, &parent, &name)?;
-            Ok(manifest)
-        }
-        Err(e) => {
-            let _ = fs::remove_dir_all(&tmp);
-            Err(e)
-        }
+/// A snapshot written table by table, batch by batch, so data larger than memory can be
+/// streamed to disk: one open Parquet writer per catalogue table in a temporary sibling
+/// directory of the target, moved into place by [`SnapshotWriter::finish`] with the same
+/// guarantees as [`write_snapshot`] (every catalogue table present, files synced, the manifest
+/// written last, an existing snapshot replaced atomically).
+///
+/// Dropping the writer without finishing it removes the temporary directory and leaves the
+/// target untouched.
+pub struct SnapshotWriter {
+    target: PathBuf,
+    parent: PathBuf,
+    name: String,
+    tmp: PathBuf,
+    tables: Vec<TableFile>,
+    done: bool,
+}
+
+impl std::fmt::Debug for SnapshotWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SnapshotWriter")
+            .field("target", &self.target)
+            .field("tmp", &self.tmp)
+            .field(
+                "rows",
+                &self
+                    .tables
+                    .iter()
+                    .map(|t| (t.name, t.rows))
+                    .collect::<Vec<_>>(),
+            )
+            .finish()
     }
 }
 
-fn write_into(dir: &Path, data: &Dataset, info: &SnapshotInfo) -> Result<Manifest, EngineError> {
-    let mut tables = BTreeMap::new();
-    for spec in catalog() {
-        let path = dir.join(format!("{}.parquet", spec.name));
-        let rows = write_parquet(&path, &spec, data.batches(spec.name))?;
-        tables.insert(spec.name.to_string(), rows);
+impl SnapshotWriter {
+    /// Starts a snapshot at `target`: checks that `target` is absent, empty or a snapshot (a
+    /// non-empty directory that is not a snapshot is refused), creates the temporary directory
+    /// and opens one Parquet file per catalogue table.
+    pub fn create(target: &Path) -> Result<Self, EngineError> {
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .ok_or_else(|| EngineError::snapshot(target, "not a directory name"))?
+            .to_string_lossy()
+            .to_string();
+        if target.exists() && !target.join("manifest.json").exists() {
+            let empty = fs::read_dir(target)
+                .map_err(|e| EngineError::io(target, e))?
+                .next()
+                .is_none();
+            if !empty {
+                return Err(EngineError::snapshot(
+                    target,
+                    "exists and is not a devquery snapshot; refusing to replace it",
+                ));
+            }
+        }
+        fs::create_dir_all(&parent).map_err(|e| EngineError::io(&parent, e))?;
+        let tmp = parent.join(format!(".{name}.tmp-{}-{}", std::process::id(), nanos()));
+        fs::create_dir(&tmp).map_err(|e| EngineError::io(&tmp, e))?;
+        let mut writer = Self {
+            target: target.to_path_buf(),
+            parent,
+            name,
+            tmp,
+            tables: Vec::new(),
+            done: false,
+        };
+        // On error the partly built writer is dropped, which removes the temporary directory.
+        for spec in catalog() {
+            let path = writer.tmp.join(format!("{}.parquet", spec.name));
+            writer.tables.push(TableFile::create(&path, &spec)?);
+        }
+        Ok(writer)
     }
-    let manifest = Manifest {
-        format_version: FORMAT_VERSION,
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        collected_at: info.collected_at.clone().unwrap_or_else(|| {
-            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        }),
-        sources: info.sources.clone(),
-        error_count: tables.get("collection_errors").copied().unwrap_or(0),
-        tables,
-    };
-    let path = dir.join("manifest.json");
-    let mut f = File::create(&path).map_err(|e| EngineError::io(&path, e))?;
-    let json = serde_json::to_vec_pretty(&manifest)
-        .map_err(|e| EngineError::snapshot(&path, e.to_string()))?;
-    f.write_all(&json).map_err(|e| EngineError::io(&path, e))?;
-    f.sync_all().map_err(|e| EngineError::io(&path, e))?;
-    sync_dir(dir);
-    Ok(manifest)
+
+    /// Appends a batch (which must have the table's catalogue schema) to a table.
+    pub fn write(&mut self, table: &str, batch: &RecordBatch) -> Result<(), EngineError> {
+        match self.tables.iter_mut().find(|t| t.name == table) {
+            Some(file) => file.write(batch),
+            None => Err(EngineError::snapshot(
+                self.tmp.join(format!("{table}.parquet")),
+                format!("'{table}' is not a catalogue table"),
+            )),
+        }
+    }
+
+    /// Rows written to `table` so far (0 for a table that is not in the catalogue).
+    pub fn rows(&self, table: &str) -> usize {
+        self.tables
+            .iter()
+            .find(|t| t.name == table)
+            .map_or(0, |t| t.rows)
+    }
+
+    /// Closes and syncs every table file, writes the manifest and moves the snapshot into place.
+    pub fn finish(mut self, info: &SnapshotInfo) -> Result<Manifest, EngineError> {
+        let mut tables = BTreeMap::new();
+        for file in std::mem::take(&mut self.tables) {
+            let name = file.name;
+            tables.insert(name.to_string(), file.finish()?);
+        }
+        let manifest = Manifest {
+            format_version: FORMAT_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            collected_at: info.collected_at.clone().unwrap_or_else(|| {
+                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            }),
+            sources: info.sources.clone(),
+            error_count: tables.get("collection_errors").copied().unwrap_or(0),
+            tables,
+        };
+        let path = self.tmp.join("manifest.json");
+        let mut f = File::create(&path).map_err(|e| EngineError::io(&path, e))?;
+        let json = serde_json::to_vec_pretty(&manifest)
+            .map_err(|e| EngineError::snapshot(&path, e.to_string()))?;
+        f.write_all(&json).map_err(|e| EngineError::io(&path, e))?;
+        f.sync_all().map_err(|e| EngineError::io(&path, e))?;
+        sync_dir(&self.tmp);
+        // From here on the temporary directory holds a complete snapshot: if the swap fails it
+        // is kept for inspection.
+        self.done = true;
+        swap_into_place(&self.tmp, &self.target, &self.parent, &self.name)?;
+        Ok(manifest)
+    }
+}
+
+impl Drop for SnapshotWriter {
+    fn drop(&mut self) {
+        if !self.done {
+            // Close the open files before removing their directory.
+            self.tables.clear();
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
 }
 
 /// Moves the finished `tmp` directory to `target`. An existing target is moved aside first and
@@ -292,4 +413,105 @@ pub fn read_embedded(files: &[(&str, &'static [u8])]) -> Result<Dataset, EngineE
         }
     }
     Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use devquery_model::tables::RepositoryRow;
+    use devquery_model::{Row, to_batch};
+
+    use super::*;
+
+    fn repos(names: &[&str]) -> RecordBatch {
+        let rows: Vec<RepositoryRow> = names
+            .iter()
+            .map(|n| RepositoryRow {
+                platform: Some("github".into()),
+                org: Some("acme".into()),
+                repo: Some((*n).to_string()),
+                ..RepositoryRow::default()
+            })
+            .collect();
+        to_batch(&RepositoryRow::spec(), &rows).expect("rows fit the schema")
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn streamed_batches_make_a_complete_snapshot() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("snap");
+        let mut writer = SnapshotWriter::create(&dir).expect("create");
+        writer
+            .write("repositories", &repos(&["a", "b"]))
+            .expect("write");
+        writer.write("repositories", &repos(&["c"])).expect("write");
+        assert_eq!(writer.rows("repositories"), 3);
+        assert!(!dir.exists(), "nothing is visible before finish");
+        let info = SnapshotInfo {
+            sources: vec!["test".into()],
+            collected_at: Some("2026-11-22T09:00:00Z".into()),
+        };
+        let manifest = writer.finish(&info).expect("finish");
+        assert_eq!(manifest.tables.len(), catalog().len());
+        assert_eq!(manifest.tables["repositories"], 3);
+        assert_eq!(manifest.tables["pipelines"], 0);
+        for spec in catalog() {
+            assert!(dir.join(format!("{}.parquet", spec.name)).exists());
+        }
+        assert_eq!(read_manifest(&dir).expect("manifest"), manifest);
+        assert_eq!(entries(tmp.path()), vec!["snap".to_string()]);
+
+        // The same batches through `write_snapshot` give the same files.
+        let mut data = Dataset::new();
+        data.push_batch("repositories", repos(&["a", "b"]));
+        data.push_batch("repositories", repos(&["c"]));
+        let other = tmp.path().join("other");
+        write_snapshot(&other, &data, &info).expect("write_snapshot");
+        for name in entries(&dir) {
+            assert_eq!(
+                fs::read(dir.join(&name)).expect("read"),
+                fs::read(other.join(&name)).expect("read"),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_tables_and_foreign_batches_are_refused() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let mut writer = SnapshotWriter::create(&tmp.path().join("snap")).expect("create");
+        let err = writer
+            .write("no_such_table", &repos(&["a"]))
+            .expect_err("unknown table");
+        assert!(err.to_string().contains("not a catalogue table"), "{err}");
+        let err = writer
+            .write("secrets", &repos(&["a"]))
+            .expect_err("wrong schema");
+        assert!(err.to_string().contains("secrets"), "{err}");
+    }
+
+    #[test]
+    fn an_unfinished_writer_leaves_the_previous_snapshot_alone() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("snap");
+        let mut data = Dataset::new();
+        data.push_batch("repositories", repos(&["kept"]));
+        let before = write_snapshot(&dir, &data, &SnapshotInfo::default()).expect("first");
+        {
+            let mut writer = SnapshotWriter::create(&dir).expect("create");
+            writer
+                .write("repositories", &repos(&["lost"]))
+                .expect("write");
+        }
+        assert_eq!(read_manifest(&dir).expect("manifest"), before);
+        assert_eq!(entries(tmp.path()), vec!["snap".to_string()]);
+    }
 }

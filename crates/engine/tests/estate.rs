@@ -50,12 +50,12 @@ async fn committed_snapshot_matches_estate() {
     }
     let (engine, manifest) = Engine::from_snapshot(&dir, EngineOptions::default())
         .await
-        .expect("tests/fixtures/snapshot is stale or missing: run UPDATE_FIXTURES=1 cargo test -p devquery-engine");
+        .expect("tests/fixtures/snapshot is stale or missing: run UPDATE_FIXTURES=1 cargo test --workspace -- committed_snapshot_matches_estate");
     for spec in catalog() {
         assert_eq!(
             manifest.tables.get(spec.name).copied(),
             Some(ds.row_count(spec.name)),
-            "tests/fixtures/snapshot is stale for {}: run UPDATE_FIXTURES=1 cargo test -p devquery-engine",
+            "tests/fixtures/snapshot is stale for {}: run UPDATE_FIXTURES=1 cargo test --workspace -- committed_snapshot_matches_estate",
             spec.name
         );
         let out = engine

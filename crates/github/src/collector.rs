@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::json::{b, i, s, sp, status_enabled, strings, ts};
-use crate::options::GithubOptions;
+use crate::options::{GithubOptions, glob_match};
 use crate::policy::{PolicyInputs, effective};
 
 /// Fills a row's join keys (`platform`, `host`, `org`) and the given fields.
@@ -196,7 +196,9 @@ impl Ctx {
         }
         match self.client.get_json(&self.url(path)).await {
             Ok(r) => Fetch::Ok(r.body),
-            Err(HttpError::Status { status: 404, .. }) if table == "branch_policies" => {
+            Err(HttpError::Status { status: 404, .. })
+                if table == "branch_policies" || path.ends_with("/copilot/billing") =>
+            {
                 Fetch::NotFound
             }
             Err(e) => {
@@ -423,6 +425,19 @@ async fn collect_org(ctx: &Ctx, opts: &GithubOptions, progress: &Progress) -> Ro
     else {
         return rows;
     };
+    // Copilot policy: 404 = no Copilot plan (NULL, not an error).
+    let copilot = match ctx
+        .get(
+            None,
+            "orgs",
+            format!("/orgs/{org}/copilot/billing"),
+            Some("organization_copilot_seat_management=read"),
+        )
+        .await
+    {
+        Fetch::Ok(v) => s(&v, "public_code_suggestions"),
+        _ => None,
+    };
     rows.orgs.push(row!(OrgRow, k,
         org_id: s(&org_json, "id"),
         display_name: s(&org_json, "name"),
@@ -440,6 +455,7 @@ async fn collect_org(ctx: &Ctx, opts: &GithubOptions, progress: &Progress) -> Ro
         dependency_graph_default: b(&org_json, "dependency_graph_enabled_for_new_repositories"),
         advanced_security_default: b(&org_json, "advanced_security_enabled_for_new_repositories"),
         plan: sp(&org_json, "/plan/name"),
+        copilot_public_code_suggestions: copilot,
         created_at: ts(&org_json, "created_at"),
     ));
     let deploy_keys_enabled = b(&org_json, "deploy_keys_enabled_for_repositories").unwrap_or(true);
@@ -791,6 +807,7 @@ async fn collect_org(ctx: &Ctx, opts: &GithubOptions, progress: &Progress) -> Ro
 
     // org ruleset details (bypass actors), fetched once per org
     let mut ruleset_bypass: HashMap<String, Vec<BypassActor>> = HashMap::new();
+    let mut inactive_rulesets = Vec::new();
     for rs in org_rulesets.iter().flatten() {
         if let Some(id) = s(rs, "id")
             && let Some(detail) = ctx
@@ -802,6 +819,9 @@ async fn collect_org(ctx: &Ctx, opts: &GithubOptions, progress: &Progress) -> Ro
                 )
                 .await
         {
+            if let Some(inactive) = InactiveRuleset::from_detail(&id, &detail) {
+                inactive_rulesets.push(inactive);
+            }
             ruleset_bypass.insert(id, bypass_actors(&detail));
         }
     }
@@ -819,6 +839,7 @@ async fn collect_org(ctx: &Ctx, opts: &GithubOptions, progress: &Progress) -> Ro
         deploy_keys_enabled,
         outside: outside_logins,
         ruleset_bypass,
+        inactive_rulesets,
     };
     let concurrency = opts.concurrency.max(1) * 2;
     let mut stream = futures::stream::iter(selected.iter().map(|r| collect_repo(ctx, &org_ctx, r)))
@@ -836,6 +857,63 @@ struct OrgContext {
     deploy_keys_enabled: bool,
     outside: BTreeSet<String>,
     ruleset_bypass: HashMap<String, Vec<BypassActor>>,
+    /// Org rulesets in `evaluate` or `disabled` mode (absent from `rules/branches`).
+    inactive_rulesets: Vec<InactiveRuleset>,
+}
+
+/// An org ruleset that is not enforced, with the conditions that say where it would apply.
+struct InactiveRuleset {
+    id: String,
+    enforcement: String,
+    ref_include: Vec<String>,
+    ref_exclude: Vec<String>,
+    repo_include: Vec<String>,
+    repo_exclude: Vec<String>,
+    bypass: Vec<BypassActor>,
+}
+
+impl InactiveRuleset {
+    /// A branch ruleset whose enforcement is not `active`, from `GET /orgs/{org}/rulesets/{id}`.
+    fn from_detail(id: &str, detail: &Value) -> Option<Self> {
+        let enforcement = s(detail, "enforcement")?;
+        if enforcement == "active" || s(detail, "target").is_some_and(|t| t != "branch") {
+            return None;
+        }
+        let list = |ptr: &str| -> Vec<String> {
+            detail
+                .pointer(ptr)
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        Some(Self {
+            id: id.to_string(),
+            enforcement,
+            ref_include: list("/conditions/ref_name/include"),
+            ref_exclude: list("/conditions/ref_name/exclude"),
+            repo_include: list("/conditions/repository_name/include"),
+            repo_exclude: list("/conditions/repository_name/exclude"),
+            bypass: bypass_actors(detail),
+        })
+    }
+
+    /// Whether the ruleset targets `branch` (the default branch) of `repo`. Rulesets targeting
+    /// repositories by id or custom property are not matched (their scope is not known here).
+    fn covers(&self, repo: &str, branch: &str) -> bool {
+        let ref_hit = |p: &String| match p.as_str() {
+            "~ALL" | "~DEFAULT_BRANCH" => true,
+            p => glob_match(p.trim_start_matches("refs/heads/"), branch),
+        };
+        let repo_hit = |p: &String| p == "~ALL" || glob_match(p, repo);
+        self.ref_include.iter().any(ref_hit)
+            && !self.ref_exclude.iter().any(ref_hit)
+            && self.repo_include.iter().any(repo_hit)
+            && !self.repo_exclude.iter().any(repo_hit)
+    }
 }
 
 /// Org Actions settings that decide which per-repository calls are implied.
@@ -1088,6 +1166,9 @@ async fn collect_repo(ctx: &Ctx, oc: &OrgContext, r: &Value) -> Rows {
         secret_scanning: status_enabled(r, "/security_and_analysis/secret_scanning"),
         push_protection: status_enabled(r, "/security_and_analysis/secret_scanning_push_protection"),
         dependabot_security_updates: status_enabled(r, "/security_and_analysis/dependabot_security_updates"),
+        // Security updates cannot be on with alerts off, so "enabled" implies alerts are on;
+        // otherwise the alert setting is not in the listing (NULL).
+        vulnerability_alerts: status_enabled(r, "/security_and_analysis/dependabot_security_updates").filter(|on| *on),
         advanced_security: status_enabled(r, "/security_and_analysis/advanced_security"),
         has_codeowners: has_codeowners,
         has_security_policy: has_security,
@@ -1375,7 +1456,26 @@ async fn collect_repo(ctx: &Ctx, oc: &OrgContext, r: &Value) -> Rows {
         row.host = Some(ctx.host.clone());
         row.org = Some(org.to_string());
         row.repo = Some(name.clone());
-        rows.branch_policies.push(row);
+        // No classic protection and no active rule: no policy row (the rules read the absence
+        // as "unprotected"; a failed call is a collection error instead).
+        if row.source.as_deref() != Some("none") {
+            rows.branch_policies.push(row);
+        }
+        for rs in oc
+            .inactive_rulesets
+            .iter()
+            .filter(|rs| rs.covers(&name, &default_branch))
+        {
+            rows.branch_policies.push(row!(BranchPolicyRow, k,
+                repo: Some(name.clone()),
+                branch_pattern: Some(rs.ref_include.join(",")),
+                applies_to_default_branch: Some(true),
+                source: Some("ruleset".into()),
+                source_ids: Some(vec![rs.id.clone()]),
+                enforcement: Some(rs.enforcement.clone()),
+                bypass_actors: Some(rs.bypass.clone()),
+            ));
+        }
     }
 
     // pipeline settings (repo)

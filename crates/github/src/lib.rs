@@ -24,7 +24,8 @@
 //! # Requests per repository
 //! Org-level list endpoints are used wherever GitHub has them (repos with
 //! `security_and_analysis`, secrets, variables, runners, runner groups, members, teams with their
-//! repositories, hooks, installations, alerts, rulesets). Per repository: one recursive git tree
+//! repositories, hooks, installations, alerts, rulesets), plus the org's Copilot settings (`404`
+//! there means no Copilot plan: NULL, not an error). Per repository: one recursive git tree
 //! (CODEOWNERS / SECURITY.md / Dependabot config / workflow files in one call), one blob per
 //! pipeline file, branch protection and `rules/branches/{default}` for the effective policy,
 //! direct collaborators, hooks, deploy keys. Calls whose answer is implied are skipped:
@@ -34,7 +35,16 @@
 //! Dependabot secrets only with a Dependabot config; deploy keys not when the org disables them;
 //! admin-only endpoints not when the repository listing says the token is not admin (a
 //! `collection_errors` row says so instead); empty repositories get no tree or branch calls.
+//! Dependabot alerts are not in the repository listing, but security updates cannot be on
+//! without them, so enabled security updates set `vulnerability_alerts`; otherwise it is NULL.
 //! [`GithubOptions::full`] turns the implied skips off.
+//!
+//! # Branch policies
+//! One row per repository for the effective protection of the default branch (classic
+//! protection merged with the active rules of `rules/branches/{branch}`), none when nothing
+//! protects it. Org rulesets in `evaluate` or `disabled` mode are not in that merge; each one
+//! whose conditions cover a repository's default branch gets its own row with its enforcement
+//! (from the ruleset details already read for bypass actors, so no extra request).
 
 mod collector;
 mod json;

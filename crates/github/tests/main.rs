@@ -4,6 +4,7 @@
 
 mod app;
 mod common;
+mod demo;
 mod estate;
 mod faults;
 mod leaks;

@@ -302,6 +302,7 @@ pub fn synthetic(org: &str, repos: usize, seed: u64) -> Scenario {
                 ["github_personal_access_token", "", "lodash"][k % 3].into(),
             )
             .filter(|s: &String| !s.is_empty()),
+            tool: None,
             created_at: "2026-10-01T08:00:00Z".into(),
             fixed_at: None,
         })
@@ -316,22 +317,26 @@ pub fn synthetic(org: &str, repos: usize, seed: u64) -> Scenario {
                 name: "DEPLOY_TOKEN".into(),
                 visibility: "all".into(),
                 selected_repositories: vec![],
+                ..OrgSecret::default()
             },
             OrgSecret {
                 name: "NPM_TOKEN".into(),
                 visibility: "private".into(),
                 selected_repositories: vec![],
+                ..OrgSecret::default()
             },
             OrgSecret {
                 name: "PROD_DB".into(),
                 visibility: "selected".into(),
                 selected_repositories: repo_list.iter().take(3).map(|r| r.name.clone()).collect(),
+                ..OrgSecret::default()
             },
         ],
         dependabot_secrets: vec![OrgSecret {
             name: "REGISTRY_TOKEN".into(),
             visibility: "all".into(),
             selected_repositories: vec![],
+            ..OrgSecret::default()
         }],
         variables: vec![Variable {
             name: "ENV".into(),

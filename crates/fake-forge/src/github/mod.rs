@@ -27,6 +27,15 @@ use std::sync::Arc;
 pub use scenario::Scenario;
 pub use server::{CounterSnapshot, Counters};
 
+/// The GitHub side of the bundled demo estate (`scenarios/github-demo.yaml`): `acme-corp`, about
+/// 25 repositories of mixed hygiene, and the well-run `acme-platform`.
+pub const DEMO_SCENARIO: &str = include_str!("../../scenarios/github-demo.yaml");
+
+/// Parses [`DEMO_SCENARIO`].
+pub fn demo_scenario() -> Result<Scenario, yaml_serde::Error> {
+    Scenario::from_yaml(DEMO_SCENARIO)
+}
+
 /// A running fake GitHub. The server stops when this handle is dropped.
 pub struct FakeGithub {
     base_url: String,

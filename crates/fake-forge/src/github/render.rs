@@ -7,8 +7,8 @@
 use serde_json::{Value, json};
 
 use super::scenario::{
-    ActionsSettings, Alert, Environment, Hook, Installation, Member, Org, Repo, Rules, Ruleset,
-    Runner, RunnerGroup, Team,
+    ActionsSettings, Alert, Copilot, Environment, Hook, Installation, Member, Org, OrgSecret, Repo,
+    Rules, Ruleset, Runner, RunnerGroup, Team,
 };
 
 macro_rules! fixture {
@@ -537,10 +537,15 @@ pub fn ruleset(rs: &Ruleset, source_type: &str, source: &str, base: &str) -> Val
     );
     let mut conditions = json!({"ref_name": {"include": rs.include, "exclude": []}});
     if source_type == "Organization" {
+        let repos = if rs.repositories.is_empty() {
+            json!(["~ALL"])
+        } else {
+            json!(rs.repositories)
+        };
         set(
             &mut conditions,
             "repository_name",
-            json!({"include": ["~ALL"], "exclude": []}),
+            json!({"include": repos, "exclude": [], "protected": false}),
         );
     }
     set(&mut v, "conditions", conditions);
@@ -697,14 +702,21 @@ pub fn runner_group(g: &RunnerGroup, org: &str, base: &str) -> Value {
     v
 }
 
-/// An org secret (visibility and `selected_repositories_url`).
-pub fn org_secret(name: &str, visibility: &str, org: &str, base: &str, kind: &str) -> Value {
+/// An org secret (visibility, `selected_repositories_url`, and the scenario's dates when given).
+pub fn org_secret(sec: &OrgSecret, org: &str, base: &str, kind: &str) -> Value {
     let mut v = first_item(
         fixture!("GET_orgs_{org}_actions_secrets.json"),
         Some("secrets"),
     );
+    let (name, visibility) = (sec.name.as_str(), sec.visibility.as_str());
     set(&mut v, "name", json!(name));
     set(&mut v, "visibility", json!(visibility));
+    if let Some(at) = &sec.created_at {
+        set(&mut v, "created_at", json!(at));
+    }
+    if let Some(at) = &sec.updated_at {
+        set(&mut v, "updated_at", json!(at));
+    }
     if visibility == "selected" {
         set(
             &mut v,
@@ -943,6 +955,22 @@ pub fn installation(i: &Installation, org: &Org, base: &str) -> Value {
     v
 }
 
+/// `GET /orgs/{org}/copilot/billing` (the `copilot-organization-details` shape).
+pub fn copilot_billing(c: &Copilot) -> Value {
+    json!({
+        "seat_breakdown": {
+            "total": c.seats, "added_this_cycle": 0, "pending_invitation": 0,
+            "pending_cancellation": 0, "active_this_cycle": c.seats, "inactive_this_cycle": 0
+        },
+        "public_code_suggestions": c.public_code_suggestions,
+        "ide_chat": "enabled",
+        "platform_chat": "enabled",
+        "cli": "enabled",
+        "seat_management_setting": c.seat_management_setting,
+        "plan_type": "business"
+    })
+}
+
 /// A member for `/orgs/{org}/members`.
 pub fn member(m: &Member, base: &str) -> Value {
     user(&m.login, base)
@@ -992,7 +1020,7 @@ pub fn alert(a: &Alert, org: &Org, base: &str) -> Value {
             "url": url, "html_url": html, "state": a.state, "fixed_at": a.fixed_at,
             "dismissed_at": null, "dismissed_by": null, "dismissed_reason": null,
             "rule": {"id": a.rule, "severity": a.severity, "security_severity_level": a.severity, "description": a.rule, "name": a.rule},
-            "tool": {"name": "CodeQL", "guid": null, "version": "2.20.0"},
+            "tool": {"name": a.tool.as_deref().unwrap_or("CodeQL"), "guid": null, "version": if a.tool.is_some() { Value::Null } else { json!("2.20.0") }},
             "most_recent_instance": {"ref": "refs/heads/main", "state": a.state},
             "repository": repository
         }),

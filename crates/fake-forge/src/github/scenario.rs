@@ -161,6 +161,9 @@ pub struct Org {
     pub deploy_keys_enabled: bool,
     /// Plan name.
     pub plan: String,
+    /// Copilot Business subscription (`GET /orgs/{org}/copilot/billing`); `None` = no Copilot
+    /// plan (`404`).
+    pub copilot: Option<Copilot>,
     /// Actions permissions of the org.
     pub actions: ActionsSettings,
     /// Actions secrets.
@@ -212,6 +215,7 @@ impl Default for Org {
             advanced_security_default: false,
             deploy_keys_enabled: true,
             plan: "enterprise".into(),
+            copilot: None,
             actions: ActionsSettings::default(),
             secrets: Vec::new(),
             dependabot_secrets: Vec::new(),
@@ -264,6 +268,28 @@ impl Default for ActionsSettings {
     }
 }
 
+/// An org's Copilot Business subscription.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Copilot {
+    /// `public_code_suggestions`: `allow`, `block` or `unconfigured`.
+    pub public_code_suggestions: String,
+    /// `seat_management_setting`: `assign_all`, `assign_selected`, `disabled`, `unconfigured`.
+    pub seat_management_setting: String,
+    /// Seats assigned.
+    pub seats: u64,
+}
+
+impl Default for Copilot {
+    fn default() -> Self {
+        Self {
+            public_code_suggestions: "block".into(),
+            seat_management_setting: "assign_selected".into(),
+            seats: 0,
+        }
+    }
+}
+
 /// An org secret.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -274,6 +300,10 @@ pub struct OrgSecret {
     pub visibility: String,
     /// Repository names when `selected`.
     pub selected_repositories: Vec<String>,
+    /// Created (RFC3339); `None` = the API example's date.
+    pub created_at: Option<String>,
+    /// Last updated (RFC3339); `None` = the API example's date.
+    pub updated_at: Option<String>,
 }
 
 /// A variable.
@@ -412,6 +442,9 @@ pub struct Ruleset {
     pub enforcement: String,
     /// Ref patterns included: `~DEFAULT_BRANCH`, `~ALL`, `refs/heads/main`, `refs/heads/release/*`.
     pub include: Vec<String>,
+    /// Org rulesets: repository names targeted (`conditions.repository_name.include`); empty =
+    /// every repository (`~ALL`).
+    pub repositories: Vec<String>,
     /// Rules.
     pub rules: Rules,
     /// Bypass actors.
@@ -425,6 +458,7 @@ impl Default for Ruleset {
             name: "ruleset".into(),
             enforcement: "active".into(),
             include: vec!["~DEFAULT_BRANCH".into()],
+            repositories: Vec::new(),
             rules: Rules::default(),
             bypass_actors: Vec::new(),
         }
@@ -489,6 +523,8 @@ pub struct Alert {
     pub severity: Option<String>,
     /// Rule id / GHSA id.
     pub rule: Option<String>,
+    /// Code scanning: the analysis tool (`tool.name`); `None` = `CodeQL`.
+    pub tool: Option<String>,
     /// Package name or secret type.
     pub package_or_secret_type: Option<String>,
     /// Created (RFC3339).

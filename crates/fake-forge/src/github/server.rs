@@ -4,7 +4,7 @@
 //! and budget, injected faults (latency, 5xx, 429/403 with `Retry-After`, truncated bodies),
 //! `per_page`/`page` pagination with `Link`, `ETag` / `If-None-Match` → `304`, and counters.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 use super::render;
 use super::scenario::{Org, Repo, Ruleset, Scenario};
+use crate::azure::scenario::fnv1a;
 
 /// Counters of one server, readable during and after a run.
 #[derive(Debug, Default)]
@@ -94,7 +95,11 @@ pub(crate) struct AppState {
     pub scenario: Mutex<Arc<Scenario>>,
     pub base_url: Mutex<String>,
     pub counters: Arc<Counters>,
-    rng: AtomicU64,
+    seed: u64,
+    /// How many times each `METHOD path?query` has been asked for, so each fault draw is a
+    /// function of the request and its attempt number, not of the order concurrent requests
+    /// happen to arrive in.
+    attempts: Mutex<HashMap<String, u64>>,
     rate: Mutex<RateWindow>,
 }
 
@@ -111,21 +116,29 @@ impl AppState {
             scenario: Mutex::new(Arc::new(scenario)),
             base_url: Mutex::new(String::new()),
             counters,
-            rng: AtomicU64::new(seed.wrapping_add(0x9e37_79b9_7f4a_7c15)),
+            seed,
+            attempts: Mutex::new(HashMap::new()),
             rate: Mutex::new(RateWindow { used: 0, reset_at }),
         }
     }
 
-    /// A uniform draw in [0, 1) (splitmix64 over an atomic counter: reproducible per seed).
-    fn draw(&self) -> f64 {
-        let mut z = self
-            .rng
-            .fetch_add(0x9e37_79b9_7f4a_7c15, Ordering::Relaxed)
-            .wrapping_add(0x9e37_79b9_7f4a_7c15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64
+    /// The attempt number (0 for the first) of the request identified by `key`.
+    fn attempt(&self, key: &str) -> u64 {
+        let mut m = match self.attempts.lock() {
+            Ok(m) => m,
+            Err(p) => p.into_inner(),
+        };
+        let n = m.entry(key.to_string()).or_default();
+        let this = *n;
+        *n += 1;
+        this
+    }
+
+    /// A uniform draw in [0, 1) for attempt `n` of request `key` and purpose `what`: the same
+    /// seed gives the same faults on the same requests however they interleave.
+    fn draw(&self, key: &str, n: u64, what: &str) -> f64 {
+        let h = fnv1a(&[&self.seed.to_string(), key, &n.to_string(), what]);
+        (h >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 
@@ -379,7 +392,9 @@ pub(crate) async fn handle(
     }
 
     // Injected faults.
-    let roll = state.draw();
+    let request_key = format!("{method} {}", uri);
+    let attempt = state.attempt(&request_key);
+    let roll = state.draw(&request_key, attempt, "fault");
     let mut edge = faults.error_rate;
     if roll < edge {
         counters.injected_5xx.fetch_add(1, Ordering::Relaxed);
@@ -521,7 +536,10 @@ pub(crate) async fn handle(
         return resp;
     }
     let mut body = body;
-    if faults.truncate_rate > 0.0 && state.draw() < faults.truncate_rate && body.len() > 2 {
+    if faults.truncate_rate > 0.0
+        && state.draw(&request_key, attempt, "truncate") < faults.truncate_rate
+        && body.len() > 2
+    {
         counters.truncated.fetch_add(1, Ordering::Relaxed);
         body.truncate(body.len() / 2);
     }
@@ -600,9 +618,13 @@ fn find_repo<'a>(s: &'a Scenario, owner: &str, name: &str) -> Option<(&'a Org, &
     visible(s, repo).then_some((org, repo))
 }
 
-/// Does a ruleset's `include` list cover `branch` (the default branch)?
-fn ruleset_applies(rs: &Ruleset, branch: &str, default_branch: &str) -> bool {
+/// Does an active ruleset's `include` list cover `branch` (the default branch) of `repo` (org
+/// rulesets may target named repositories)?
+fn ruleset_applies(rs: &Ruleset, repo: &str, branch: &str, default_branch: &str) -> bool {
     if rs.enforcement != "active" {
+        return false;
+    }
+    if !rs.repositories.is_empty() && !rs.repositories.iter().any(|r| r == repo) {
         return false;
     }
     rs.include.iter().any(|inc| {
@@ -761,7 +783,7 @@ fn org_route(
             };
             Reply::List(
                 list.iter()
-                    .map(|x| render::org_secret(&x.name, &x.visibility, login, base, kind))
+                    .map(|x| render::org_secret(x, login, base, kind))
                     .collect(),
                 Some("secrets"),
             )
@@ -898,6 +920,15 @@ fn org_route(
             Some("installations"),
         ),
         ["installations"] => forbidden_org("organization_administration=read"),
+        ["copilot", "billing"] if admin => match &o.copilot {
+            Some(c) => Reply::Json(render::copilot_billing(c)),
+            None => Reply::Error(
+                StatusCode::NOT_FOUND,
+                "Copilot Business is not enabled for this organization".into(),
+                None,
+            ),
+        },
+        ["copilot", ..] => forbidden_org("organization_copilot_seat_management=read"),
         ["rulesets"] => Reply::List(
             o.rulesets
                 .iter()
@@ -993,14 +1024,14 @@ fn repo_route(
         ["rules", "branches", branch] => {
             let mut out = Vec::new();
             for rs in &r.rulesets {
-                if ruleset_applies(rs, branch, &r.default_branch) {
+                if ruleset_applies(rs, &r.name, branch, &r.default_branch) {
                     for rule in render::ruleset_rules(&rs.rules) {
                         out.push(render::branch_rule(&rule, rs, "Repository", &full));
                     }
                 }
             }
             for rs in &o.rulesets {
-                if ruleset_applies(rs, branch, &r.default_branch) {
+                if ruleset_applies(rs, &r.name, branch, &r.default_branch) {
                     for rule in render::ruleset_rules(&rs.rules) {
                         out.push(render::branch_rule(&rule, rs, "Organization", &o.login));
                     }
