@@ -102,6 +102,14 @@ impl Format {
         }
     }
 
+    /// True for formats that list passing findings (the others show only their count).
+    pub fn lists_passing(self) -> bool {
+        matches!(
+            self,
+            Format::Json | Format::Html | Format::Junit | Format::Csv | Format::Parquet
+        )
+    }
+
     /// True for formats that write a directory rather than a stream.
     pub fn is_directory(self) -> bool {
         matches!(self, Format::Parquet)

@@ -111,6 +111,7 @@ mod fixture {
             findings,
             error: None,
             elapsed_ms: 3,
+            main_resource_type: None,
         };
         RunReport {
             run_id: "run-42".into(),
@@ -127,6 +128,7 @@ mod fixture {
                     counts: Counts::default(),
                     error: Some("queries/org/ado-broken.sql: Cast error: 'a' is not an int".into()),
                     elapsed_ms: 1,
+                    main_resource_type: None,
                 },
                 result(scanning, f1),
                 result(workflow, f2),

@@ -122,16 +122,26 @@ pub struct RuleResult {
     pub error: Option<String>,
     /// Wall time in milliseconds.
     pub elapsed_ms: u64,
+    /// The most common `resource_type` over every finding, recorded before passing findings
+    /// are dropped (`RunOptions::keep_passing`); `None` means "compute it from `findings`".
+    pub main_resource_type: Option<String>,
+}
+
+/// The most common `resource_type` of `findings`.
+fn most_common_type(findings: &[Finding]) -> Option<&str> {
+    let mut n: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in findings {
+        *n.entry(f.resource_type.as_str()).or_default() += 1;
+    }
+    n.into_iter().max_by_key(|(_, c)| *c).map(|(t, _)| t)
 }
 
 impl RuleResult {
     /// The most common `resource_type` of the findings (for "38 of 50 repositories fail").
     pub fn resource_type(&self) -> Option<&str> {
-        let mut n: BTreeMap<&str, usize> = BTreeMap::new();
-        for f in &self.findings {
-            *n.entry(f.resource_type.as_str()).or_default() += 1;
-        }
-        n.into_iter().max_by_key(|(_, c)| *c).map(|(t, _)| t)
+        self.main_resource_type
+            .as_deref()
+            .or_else(|| most_common_type(&self.findings))
     }
 
     /// "38 of 50 repositories fail", "no repository found", or the error.
@@ -271,6 +281,9 @@ pub struct RunOptions {
     pub baseline: Option<Baseline>,
     /// The day used for baseline expiry (normally today, UTC).
     pub today: NaiveDate,
+    /// Keep passing findings in the report (formats that list them need them). When false they
+    /// are counted and dropped, so memory follows the failures, not the size of the estate.
+    pub keep_passing: bool,
 }
 
 impl RunOptions {
@@ -284,6 +297,7 @@ impl RunOptions {
             params: ParamOverrides::default(),
             baseline: None,
             today: run_at.date_naive(),
+            keep_passing: true,
         }
     }
 }
@@ -315,6 +329,12 @@ pub async fn run_rules(engine: &Engine, rules: &[Rule], options: &RunOptions) ->
                 for f in &findings {
                     counts.add(f.status);
                 }
+                let mut main_resource_type = None;
+                if !options.keep_passing {
+                    main_resource_type = most_common_type(&findings).map(str::to_string);
+                    findings.retain(|f| f.status != Status::Pass);
+                    findings.shrink_to_fit();
+                }
                 tracing::debug!(rule = %rule.id, ?counts, elapsed_ms, "rule ran");
                 RuleResult {
                     rule: rule.clone(),
@@ -322,6 +342,7 @@ pub async fn run_rules(engine: &Engine, rules: &[Rule], options: &RunOptions) ->
                     counts,
                     error: None,
                     elapsed_ms,
+                    main_resource_type,
                 }
             }
             Err(e) => {
@@ -332,6 +353,7 @@ pub async fn run_rules(engine: &Engine, rules: &[Rule], options: &RunOptions) ->
                     counts: Counts::default(),
                     error: Some(e),
                     elapsed_ms,
+                    main_resource_type: None,
                 }
             }
         };

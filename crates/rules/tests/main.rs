@@ -397,6 +397,35 @@ mod runner {
     }
 
     #[tokio::test]
+    async fn dropping_passing_findings_keeps_counts_and_summaries() {
+        let engine = crate::support::estate();
+        let rules = pack().select(&Selection::default()).expect("select");
+        let full = run_rules(&engine, &rules, &options()).await;
+        let mut lean_options = options();
+        lean_options.keep_passing = false;
+        let lean = run_rules(&engine, &rules, &lean_options).await;
+        assert_eq!(full.totals(), lean.totals());
+        for (a, b) in full.results.iter().zip(&lean.results) {
+            assert_eq!(a.counts, b.counts, "{}", a.rule.id);
+            assert_eq!(a.summary(), b.summary(), "{}", a.rule.id);
+            assert!(b.findings.iter().all(|f| f.status != Status::Pass));
+            let failing = |r: &devquery_rules::RuleResult| {
+                r.findings
+                    .iter()
+                    .filter(|f| f.status != Status::Pass)
+                    .count()
+            };
+            assert_eq!(failing(a), failing(b), "{}", a.rule.id);
+        }
+        assert!(
+            full.results
+                .iter()
+                .any(|r| r.findings.iter().any(|f| f.status == Status::Pass)),
+            "the estate has passing findings to drop"
+        );
+    }
+
+    #[tokio::test]
     async fn param_override_changes_results() {
         let engine = crate::support::estate();
         let rules = pack()

@@ -153,6 +153,7 @@ pub async fn run(args: ReportArgs) -> Result<u8> {
     }
     options.params = params;
     options.baseline = baseline;
+    options.keep_passing = args.format.lists_passing();
     let report = run_rules(&opened.engine, &rules, &options).await;
 
     for r in report.errored() {
