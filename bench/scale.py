@@ -4,8 +4,8 @@
 For each estate size it
   1. generates a synthetic snapshot (`devquery demo generate --repos N --seed S`),
   2. runs the full bundled report (`devquery report --snapshot DIR`, the terminal format) and
-     records wall time and peak RSS (of the child process, from wait4); one more run with
-     `--format json` gives per-rule query times and row counts,
+     records wall time, peak RSS (GNU time) and, from the rule runner's debug log, per-rule query
+     times and row counts,
   3. runs every rule's SQL (`devquery rules --export-sql`) in DuckDB over the same Parquet files,
      in a child process so its peak RSS is measured the same way, and lists the rules DuckDB
      cannot run instead of dropping them,
@@ -23,22 +23,61 @@ import os
 import shutil
 import subprocess
 import sys
+import re
 import tempfile
 import time
 
 
-def run_child(cmd, stdout=subprocess.DEVNULL):
-    """Runs cmd; returns (exit code, wall seconds, peak RSS bytes)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.stderr.write(err)
-    # ru_maxrss is in KiB on Linux.
-    return proc.returncode, wall, usage.ru_maxrss * 1024
+def run_child(cmd, stdout=subprocess.DEVNULL, env=None, stderr_path=None):
+    """Runs cmd; returns (exit code, wall seconds, peak RSS bytes).
+
+    Peak RSS comes from GNU time (`/usr/bin/time -f %M`), not from this process's wait4: a
+    child forked from this (large) Python process would count its pre-exec copy of our memory."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss_file, \
+            tempfile.TemporaryFile("w+") as err_tmp:
+        err = open(stderr_path, "w") if stderr_path else err_tmp
+        started = time.perf_counter()
+        proc = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", rss_file.name, *cmd],
+            stdout=stdout, stderr=err, env=env,
+        )
+        wall = time.perf_counter() - started
+        if stderr_path:
+            err.close()
+        if proc.returncode != 0:
+            if stderr_path:
+                with open(stderr_path) as f:
+                    sys.stderr.write(f.read()[-4000:])
+            else:
+                err_tmp.seek(0)
+                sys.stderr.write(err_tmp.read()[-4000:])
+        rss_lines = [l for l in rss_file.read().split() if l.isdigit()]
+        rss_kib = int(rss_lines[-1]) if rss_lines else 0
+    return proc.returncode, wall, rss_kib * 1024
+
+
+RULE_LINE = re.compile(
+    r"rule ran rule=(\S+) counts=Counts \{ fail: (\d+), pass: (\d+), unknown: (\d+), "
+    r"suppressed: (\d+) \} elapsed_ms=(\d+)"
+)
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def rules_from_log(path):
+    """Per-rule counts and times from the report's debug log (RUST_LOG=devquery_rules=debug)."""
+    rules = {}
+    with open(path) as f:
+        for line in f:
+            m = RULE_LINE.search(ANSI.sub("", line))
+            if m:
+                fail, pas, unknown, suppressed, ms = map(int, m.groups()[1:])
+                rules[m.group(1)] = {
+                    "id": m.group(1),
+                    "counts": {"fail": fail, "pass": pas, "unknown": unknown,
+                               "suppressed": suppressed},
+                    "elapsed_ms": ms,
+                }
+    return rules
 
 
 def duckdb_child(args):
@@ -90,26 +129,25 @@ def bench_size(args, repos, sql_dir, work):
     with open(os.path.join(snap, "manifest.json")) as f:
         manifest = json.load(f)
 
-    # devquery: best of N full reports in the default (terminal table) format, then one JSON
-    # report (not timed: it lists every passing finding) for per-rule times and row counts.
+    # devquery: best of N full reports in the default (terminal table) format; the rule
+    # runner's debug log of the best run gives per-rule query times and row counts.
     best = None
-    for _ in range(args.runs):
-        code, wall, rss = run_child([args.bin, "report", "--snapshot", snap])
+    env = dict(os.environ, RUST_LOG="devquery_rules=debug", NO_COLOR="1")
+    log = os.path.join(work, f"report-{repos}.log")
+    for i in range(args.runs):
+        this_log = f"{log}.{i}"
+        code, wall, rss = run_child(
+            [args.bin, "report", "--snapshot", snap], env=env, stderr_path=this_log
+        )
         if code != 0:
             sys.exit(f"devquery report failed (exit {code})")
         if best is None or wall < best[0]:
             best = (wall, rss)
+            os.replace(this_log, log)
     dq_wall, dq_rss = best
-    report_path = os.path.join(work, f"report-{repos}.json")
-    with open(report_path, "wb") as out:
-        code, _, _ = run_child(
-            [args.bin, "report", "--snapshot", snap, "--format", "json"], stdout=out
-        )
-    if code != 0:
-        sys.exit(f"devquery report --format json failed (exit {code})")
-    with open(report_path) as f:
-        report = json.load(f)
-    dq_rules = {r["id"]: r for r in report["rules"]}
+    dq_rules = rules_from_log(log)
+    if not dq_rules:
+        sys.exit(f"no per-rule lines in {log}")
 
     # DuckDB: best of N runs of every rule, in a child process.
     duck = None
@@ -132,7 +170,8 @@ def bench_size(args, repos, sql_dir, work):
     shared = sorted(r for r, v in duck_rules.items() if "error" not in v and r in dq_rules
                     and not dq_rules[r].get("error"))
     failed = {r: v["error"] for r, v in duck_rules.items() if "error" in v}
-    dq_errors = {r: v["error"] for r, v in dq_rules.items() if v.get("error")}
+    all_rules = {n[:-4] for n in os.listdir(sql_dir) if n.endswith(".sql")}
+    dq_errors = {r: "errored (see the report's warnings)" for r in all_rules - set(dq_rules)}
     dq_shared_s = sum(dq_rules[r]["elapsed_ms"] for r in shared) / 1000.0
     duck_shared_s = sum(duck_rules[r]["seconds"] for r in shared) + duck_res["setup_seconds"]
     mismatched = []
@@ -145,7 +184,7 @@ def bench_size(args, repos, sql_dir, work):
     return {
         "repos": repos,
         "rows": sum(manifest["tables"].values()),
-        "rules": len(dq_rules),
+        "rules": len(all_rules),
         "shared": len(shared),
         "dq_wall": dq_wall,
         "dq_rss": dq_rss,
