@@ -1,45 +1,15 @@
 //! A canary token never appears in logs (trace level), the dataset or the HTTP cache.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use devquery_fake_forge::github::FakeGithub;
+use devquery_fake_forge::logs::LogCapture;
 use devquery_github::Secret;
 
 use crate::common::*;
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut v) = self.0.lock() {
-            v.extend_from_slice(buf);
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 #[tokio::test]
 async fn the_token_never_leaks() {
     const CANARY: &str = "ghp_CANARY0123456789abcdefCANARY";
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(capture.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = LogCapture::start().expect("log capture");
 
     let mut scenario = estate();
     scenario.token.value = Some(CANARY.to_string());
@@ -62,8 +32,7 @@ async fn the_token_never_leaks() {
         0
     );
 
-    let logs = String::from_utf8(capture.0.lock().map(|v| v.clone()).unwrap_or_default())
-        .unwrap_or_default();
+    let logs = capture.finish();
     assert!(
         logs.len() > 1000,
         "trace logs were captured ({} bytes)",
