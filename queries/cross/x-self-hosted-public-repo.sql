@@ -25,7 +25,8 @@ WITH via AS (
     WHERE r.visibility = 'public'
 ),
 agg AS (
-    SELECT platform, host, org, repo, string_agg(DISTINCT how, ', ') AS hows FROM via
+    SELECT platform, host, org, repo, string_agg(how, ', ' ORDER BY how) AS hows
+    FROM (SELECT DISTINCT platform, host, org, repo, how FROM via)
     GROUP BY platform, host, org, repo
 )
 SELECT

@@ -16,8 +16,9 @@ WITH evidence AS (
         'codeql|semgrep|sonar|snyk code|snyk/actions|bandit|gosec|brakeman|checkmarx|fortify|veracode|security-devops|microsoftsecuritydevops|horusec|njsscan|psalm|phpstan.*security|devskim')
 ),
 agg AS (
-    SELECT platform, host, org, project, repo, string_agg(DISTINCT how, ', ') AS hows
-    FROM evidence GROUP BY platform, host, org, project, repo
+    SELECT platform, host, org, project, repo, string_agg(how, ', ' ORDER BY how) AS hows
+    FROM (SELECT DISTINCT platform, host, org, project, repo, how FROM evidence)
+    GROUP BY platform, host, org, project, repo
 )
 SELECT
     'repository' AS resource_type,

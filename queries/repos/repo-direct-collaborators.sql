@@ -6,13 +6,21 @@
 -- remediation: Grant access through teams and remove direct collaborator grants (keep outside collaborators to a minimum, with an owner and an expiry).
 -- tactics: persistence, privilege-escalation
 -- references: Legitify repository_has_direct_collaborators; CIS SSCS 1.3.1
-WITH g AS (
-    SELECT platform, host, org, repo,
+WITH per_principal AS (
+    -- one row per principal first: distinct aggregates over every repository are slow
+    SELECT platform, host, org, repo, principal,
            count(*) AS grants,
-           count(DISTINCT CASE WHEN principal_type = 'user' AND via = 'direct' THEN principal END) AS direct,
-           string_agg(DISTINCT CASE WHEN principal_type = 'user' AND via = 'direct' THEN principal END, ', ') AS who
+           bool_or(principal_type = 'user' AND via = 'direct') AS direct_user
     FROM access_grants
     WHERE platform = 'github' AND resource_type = 'repository'
+    GROUP BY platform, host, org, repo, principal
+),
+g AS (
+    SELECT platform, host, org, repo,
+           sum(grants) AS grants,
+           sum(CASE WHEN direct_user AND principal IS NOT NULL THEN 1 ELSE 0 END) AS direct,
+           string_agg(CASE WHEN direct_user THEN principal END, ', ' ORDER BY principal) AS who
+    FROM per_principal
     GROUP BY platform, host, org, repo
 )
 SELECT

@@ -7,12 +7,20 @@
 -- tactics: privilege-escalation
 -- references: CIS SSCS 1.3.7; Legitify repository_has_too_many_admins
 -- param: max_admins = 3
-WITH g AS (
-    SELECT platform, host, org, repo,
+WITH per_principal AS (
+    -- one row per principal first: distinct aggregates over every repository are slow
+    SELECT platform, host, org, repo, principal,
            count(*) AS grants,
-           count(DISTINCT CASE WHEN lower(role) = 'admin' AND principal_type = 'user' THEN principal END) AS admins
+           bool_or(lower(role) = 'admin' AND principal_type = 'user') AS admin_user
     FROM access_grants
     WHERE platform = 'github' AND resource_type = 'repository'
+    GROUP BY platform, host, org, repo, principal
+),
+g AS (
+    SELECT platform, host, org, repo,
+           sum(grants) AS grants,
+           sum(CASE WHEN admin_user AND principal IS NOT NULL THEN 1 ELSE 0 END) AS admins
+    FROM per_principal
     GROUP BY platform, host, org, repo
 )
 SELECT

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::datasource::MemTable;
+use datafusion::execution::SendableRecordBatchStream;
 use datafusion::execution::context::{SQLOptions, SessionConfig, SessionContext};
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::ParquetReadOptions;
@@ -205,25 +206,21 @@ impl Engine {
 
     /// Runs one SQL statement given as text (a single statement; a trailing `;` is fine).
     pub async fn query(&self, sql: &str) -> Result<StatementOutput, EngineError> {
-        let statements = split_statements(sql);
-        let statement = match statements.as_slice() {
-            [one] => one.clone(),
-            [] => Statement {
-                index: 1,
-                line: 1,
-                text: String::new(),
-            },
-            _ => {
-                return Err(EngineError::Sql {
-                    index: 2,
-                    line: statements[1].line,
-                    source: datafusion::error::DataFusionError::Plan(
-                        "expected one statement, found several".into(),
-                    ),
-                });
-            }
+        self.execute(&single_statement(sql)?).await
+    }
+
+    /// Runs one SQL statement given as text and streams its rows batch by batch, so a caller
+    /// that reduces them holds one batch at a time rather than the whole result.
+    pub async fn query_stream(&self, sql: &str) -> Result<SendableRecordBatchStream, EngineError> {
+        let statement = single_statement(sql)?;
+        let plan = self.plan(&statement).await?;
+        let sql_err = |source| EngineError::Sql {
+            index: statement.index,
+            line: statement.line,
+            source,
         };
-        self.execute(&statement).await
+        let df = self.ctx.execute_logical_plan(plan).await.map_err(sql_err)?;
+        df.execute_stream().await.map_err(sql_err)
     }
 
     /// Splits a script and runs every statement in order, stopping at the first error.
@@ -269,5 +266,25 @@ fn refused(plan: &LogicalPlan) -> Option<(String, String)> {
             "session settings are fixed in read-only mode".into(),
         )),
         _ => None,
+    }
+}
+
+/// The one statement of `sql` (an empty text is one empty statement; several are an error).
+fn single_statement(sql: &str) -> Result<Statement, EngineError> {
+    let statements = split_statements(sql);
+    match statements.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Ok(Statement {
+            index: 1,
+            line: 1,
+            text: String::new(),
+        }),
+        [_, second, ..] => Err(EngineError::Sql {
+            index: 2,
+            line: second.line,
+            source: datafusion::error::DataFusionError::Plan(
+                "expected one statement, found several".into(),
+            ),
+        }),
     }
 }

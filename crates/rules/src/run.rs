@@ -2,14 +2,18 @@
 //! unknown / suppressed counts, or the error it hit) and the runner.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use datafusion::arrow::array::{Array, ArrayRef};
+use datafusion::arrow::array::{Array, ArrayRef, StringArray};
+use datafusion::arrow::compute::{can_cast_types, cast};
+use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use devquery_engine::datafusion;
 use devquery_engine::{Engine, EngineError};
 use devquery_model::Severity;
+use futures::StreamExt;
 use serde::Serialize;
 
 use crate::baseline::{Baseline, Suppression};
@@ -284,6 +288,8 @@ pub struct RunOptions {
     /// Keep passing findings in the report (formats that list them need them). When false they
     /// are counted and dropped, so memory follows the failures, not the size of the estate.
     pub keep_passing: bool,
+    /// How many rules run at once (default: the number of cores).
+    pub concurrency: usize,
 }
 
 impl RunOptions {
@@ -298,6 +304,9 @@ impl RunOptions {
             baseline: None,
             today: run_at.date_naive(),
             keep_passing: true,
+            concurrency: std::thread::available_parallelism()
+                .map(usize::from)
+                .unwrap_or(1),
         }
     }
 }
@@ -315,26 +324,43 @@ pub fn default_run_id(at: DateTime<Utc>) -> String {
 /// Runs `rules` on `engine`. A rule that fails at run time is reported as errored; it never
 /// stops the run.
 pub async fn run_rules(engine: &Engine, rules: &[Rule], options: &RunOptions) -> RunReport {
+    // Rules run `options.concurrency` at a time, each on its own task so that single-partition
+    // plans (small tables, final aggregations) of two rules use two cores. `buffered` keeps the
+    // results in rule order.
+    let shared = Arc::new(options.clone());
+    let outcomes: Vec<(Result<Tally, String>, u64)> = futures::stream::iter(rules.iter().cloned())
+        .map(|rule| {
+            let engine = engine.clone();
+            let options = Arc::clone(&shared);
+            async move {
+                let file = rule.file.clone();
+                let task = AbortOnDrop(tokio::spawn(async move {
+                    let started = std::time::Instant::now();
+                    let outcome = run_one(&engine, &rule, &options).await;
+                    let elapsed_ms =
+                        u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                    (outcome, elapsed_ms)
+                }));
+                task.await
+                    .unwrap_or_else(|e| (Err(format!("{file}: the rule's task failed: {e}")), 0))
+            }
+        })
+        .buffered(options.concurrency.max(1))
+        .collect()
+        .await;
     let mut results = Vec::with_capacity(rules.len());
-    for rule in rules {
-        let started = std::time::Instant::now();
-        let outcome = run_one(engine, rule, options).await;
-        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    for (rule, (outcome, elapsed_ms)) in rules.iter().zip(outcomes) {
         let result = match outcome {
-            Ok(mut findings) => {
+            Ok(tally) => {
+                let Tally {
+                    mut findings,
+                    counts,
+                    types,
+                } = tally;
                 findings.sort_by(|a, b| {
                     (a.status, &a.resource, &a.reason).cmp(&(b.status, &b.resource, &b.reason))
                 });
-                let mut counts = Counts::default();
-                for f in &findings {
-                    counts.add(f.status);
-                }
-                let mut main_resource_type = None;
-                if !options.keep_passing {
-                    main_resource_type = most_common_type(&findings).map(str::to_string);
-                    findings.retain(|f| f.status != Status::Pass);
-                    findings.shrink_to_fit();
-                }
+                let main_resource_type = types.into_iter().max_by_key(|(_, n)| *n).map(|(t, _)| t);
                 tracing::debug!(rule = %rule.id, ?counts, elapsed_ms, "rule ran");
                 RuleResult {
                     rule: rule.clone(),
@@ -390,29 +416,62 @@ pub async fn run_rules(engine: &Engine, rules: &[Rule], options: &RunOptions) ->
     }
 }
 
-async fn run_one(
-    engine: &Engine,
-    rule: &Rule,
-    options: &RunOptions,
-) -> Result<Vec<Finding>, String> {
-    let sql = resolved_sql(rule, &options.params).map_err(|e| e.to_string())?;
-    let output = engine.query(&sql).await.map_err(|e| match e {
-        EngineError::Sql { source, .. } => format!("{}: {source}", rule.file),
-        other => format!("{}: {other}", rule.file),
-    })?;
-    let mut findings = Vec::new();
-    for batch in &output.batches {
-        read_batch(rule, batch, options, &mut findings)?;
+/// A spawned rule that is cancelled when the run is (Ctrl-C in the shell drops the run).
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> std::future::Future for AbortOnDrop<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx)
     }
-    Ok(findings)
 }
 
-/// Text of every row of one column (NULL → None), or None when the column is absent.
-fn column_text(batch: &RecordBatch, name: &str) -> Result<Option<Vec<Option<String>>>, String> {
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// What one rule's rows reduce to: the findings a report keeps, counts of every row by status,
+/// and how many rows each `resource_type` had.
+#[derive(Default)]
+struct Tally {
+    findings: Vec<Finding>,
+    counts: Counts,
+    types: BTreeMap<String, usize>,
+}
+
+async fn run_one(engine: &Engine, rule: &Rule, options: &RunOptions) -> Result<Tally, String> {
+    let sql = resolved_sql(rule, &options.params).map_err(|e| e.to_string())?;
+    let in_rule = |e: EngineError| match e {
+        EngineError::Sql { source, .. } => format!("{}: {source}", rule.file),
+        other => format!("{}: {other}", rule.file),
+    };
+    let mut stream = engine.query_stream(&sql).await.map_err(in_rule)?;
+    let mut tally = Tally::default();
+    while let Some(batch) = stream.next().await {
+        let batch = batch.map_err(|e| format!("{}: {}", rule.file, e.strip_backtrace()))?;
+        read_batch(rule, &batch, options, &mut tally)?;
+    }
+    Ok(tally)
+}
+
+/// One column of a result as text (NULL stays NULL), or None when the column is absent. Types
+/// Arrow can cast to text are cast in one pass; anything else (lists, structs) is formatted.
+fn column_text(batch: &RecordBatch, name: &str) -> Result<Option<StringArray>, String> {
     let Ok(idx) = batch.schema().index_of(name) else {
         return Ok(None);
     };
     let array: &ArrayRef = batch.column(idx);
+    if can_cast_types(array.data_type(), &DataType::Utf8) {
+        let text = cast(array, &DataType::Utf8).map_err(|e| format!("column `{name}`: {e}"))?;
+        if let Some(strings) = text.as_any().downcast_ref::<StringArray>() {
+            return Ok(Some(strings.clone()));
+        }
+    }
     let opts = FormatOptions::default();
     let fmt = ArrayFormatter::try_new(array.as_ref(), &opts)
         .map_err(|e| format!("column `{name}`: {e}"))?;
@@ -423,60 +482,80 @@ fn column_text(batch: &RecordBatch, name: &str) -> Result<Option<Vec<Option<Stri
     ))
 }
 
+/// Row `row` of an optional text column.
+fn text_at(column: Option<&StringArray>, row: usize) -> Option<&str> {
+    column.and_then(|c| (!c.is_null(row)).then(|| c.value(row)))
+}
+
+fn parse_status(rule: &Rule, status: Option<&StringArray>, row: usize) -> Result<Status, String> {
+    let Some(column) = status else {
+        return Ok(Status::Fail);
+    };
+    let Some(value) = text_at(Some(column), row) else {
+        return Ok(Status::Unknown);
+    };
+    let value = value.trim();
+    for s in [Status::Fail, Status::Pass, Status::Unknown] {
+        if value.eq_ignore_ascii_case(s.as_str()) {
+            return Ok(s);
+        }
+    }
+    Err(format!(
+        "{}: status '{}' is not one of 'fail', 'pass', 'unknown'",
+        rule.file,
+        value.to_ascii_lowercase()
+    ))
+}
+
 fn read_batch(
     rule: &Rule,
     batch: &RecordBatch,
     options: &RunOptions,
-    out: &mut Vec<Finding>,
+    tally: &mut Tally,
 ) -> Result<(), String> {
-    let col = |name: &str| column_text(batch, name);
-    let required = |name: &str| -> Result<Vec<Option<String>>, String> {
-        col(name)?.ok_or_else(|| format!("{}: the result has no `{name}` column", rule.file))
+    let required = |name: &str| -> Result<StringArray, String> {
+        column_text(batch, name)?
+            .ok_or_else(|| format!("{}: the result has no `{name}` column", rule.file))
     };
     let resource_type = required("resource_type")?;
     let resource = required("resource")?;
     let reason = required("reason")?;
-    let status = col("status")?;
-    let keys: Vec<Option<Vec<Option<String>>>> = [
+    let status = column_text(batch, "status")?;
+    let keys: Vec<Option<StringArray>> = [
         "platform", "host", "org", "project", "repo", "owner", "path", "line",
     ]
     .iter()
-    .map(|k| col(k))
+    .map(|k| column_text(batch, k))
     .collect::<Result<_, _>>()?;
     let key = |k: usize, row: usize| -> Option<String> {
-        keys.get(k)
-            .and_then(|c| c.as_ref())
-            .and_then(|c| c.get(row).cloned().flatten())
+        text_at(keys.get(k).and_then(Option::as_ref), row).map(str::to_string)
     };
     for row in 0..batch.num_rows() {
-        let status = match status.as_ref().map(|s| s[row].as_deref()) {
-            None => Status::Fail,
-            Some(None) => Status::Unknown,
-            Some(Some(v)) => match v.trim().to_ascii_lowercase().as_str() {
-                "fail" => Status::Fail,
-                "pass" => Status::Pass,
-                "unknown" => Status::Unknown,
-                other => {
-                    return Err(format!(
-                        "{}: status '{other}' is not one of 'fail', 'pass', 'unknown'",
-                        rule.file
-                    ));
-                }
-            },
-        };
-        let resource_v = resource[row].clone().unwrap_or_default();
+        let status = parse_status(rule, status.as_ref(), row)?;
+        let type_name = text_at(Some(&resource_type), row).unwrap_or_default();
+        match tally.types.get_mut(type_name) {
+            Some(n) => *n += 1,
+            None => {
+                tally.types.insert(type_name.to_string(), 1);
+            }
+        }
+        let resource_v = text_at(Some(&resource), row).unwrap_or_default();
         let (status, suppressed_by) = match (&options.baseline, status) {
-            (Some(b), Status::Fail) => match b.find(&rule.id, &resource_v, options.today) {
+            (Some(b), Status::Fail) => match b.find(&rule.id, resource_v, options.today) {
                 Some(s) => (Status::Suppressed, Some(s.clone())),
                 None => (Status::Fail, None),
             },
             _ => (status, None),
         };
-        out.push(Finding {
+        tally.counts.add(status);
+        if status == Status::Pass && !options.keep_passing {
+            continue;
+        }
+        tally.findings.push(Finding {
             status,
-            resource_type: resource_type[row].clone().unwrap_or_default(),
-            resource: resource_v,
-            reason: reason[row].clone().unwrap_or_default(),
+            resource_type: type_name.to_string(),
+            resource: resource_v.to_string(),
+            reason: text_at(Some(&reason), row).unwrap_or_default().to_string(),
             platform: key(0, row),
             host: key(1, row),
             org: key(2, row),
@@ -505,7 +584,7 @@ async fn collection_issues(engine: &Engine) -> Vec<CollectionIssue> {
     };
     let mut out = Vec::new();
     for batch in &output.batches {
-        let cols: Vec<Vec<Option<String>>> = [
+        let cols: Vec<Option<StringArray>> = [
             "platform",
             "org",
             "repo",
@@ -515,9 +594,11 @@ async fn collection_issues(engine: &Engine) -> Vec<CollectionIssue> {
             "message",
         ]
         .iter()
-        .map(|c| column_text(batch, c).ok().flatten().unwrap_or_default())
+        .map(|c| column_text(batch, c).ok().flatten())
         .collect();
-        let get = |c: usize, r: usize| cols.get(c).and_then(|v| v.get(r)).cloned().flatten();
+        let get = |c: usize, r: usize| {
+            text_at(cols.get(c).and_then(Option::as_ref), r).map(str::to_string)
+        };
         for r in 0..batch.num_rows() {
             out.push(CollectionIssue {
                 platform: get(0, r),
