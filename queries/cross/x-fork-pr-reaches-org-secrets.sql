@@ -17,7 +17,7 @@ WITH prt AS (
 ),
 reach AS (
     SELECT r.platform, r.host, r.org, r.repo,
-           string_agg(s.name || ' (' || s.visibility || ')', ', ') AS shared_secrets
+           array_to_string(array_sort(array_agg(s.name || ' (' || s.visibility || ')')), ', ') AS shared_secrets
     FROM repositories r
     JOIN secrets s ON s.platform = r.platform AND s.host = r.host AND s.org = r.org AND s.scope = 'org'
     WHERE s.visibility = 'all'

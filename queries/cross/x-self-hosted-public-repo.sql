@@ -25,8 +25,7 @@ WITH via AS (
     WHERE r.visibility = 'public'
 ),
 agg AS (
-    SELECT platform, host, org, repo, string_agg(how, ', ' ORDER BY how) AS hows
-    FROM (SELECT DISTINCT platform, host, org, repo, how FROM via)
+    SELECT platform, host, org, repo, array_to_string(array_sort(array_agg(DISTINCT how)), ', ') AS hows FROM via
     GROUP BY platform, host, org, repo
 )
 SELECT

@@ -32,8 +32,8 @@ WITH reachable AS (
     WHERE j.platform = 'github' AND j.self_hosted = true
 ),
 agg AS (
-    SELECT platform, host, org, repo, string_agg(via, ', ' ORDER BY via) AS vias
-    FROM (SELECT DISTINCT platform, host, org, repo, via FROM reachable)
+    SELECT platform, host, org, repo, array_to_string(array_sort(array_agg(DISTINCT via)), ', ') AS vias
+    FROM reachable
     GROUP BY platform, host, org, repo
 )
 SELECT

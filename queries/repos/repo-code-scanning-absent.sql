@@ -12,13 +12,12 @@ WITH evidence AS (
     UNION ALL
     SELECT platform, host, org, coalesce(project, '') AS project, repo, 'SAST step ' || coalesce(uses, name, 'script') AS how
     FROM pipeline_steps
-    WHERE regexp_like(lower(coalesce(uses, '') || ' ' || coalesce(script, '')),
-        'codeql|semgrep|sonar|snyk code|snyk/actions|bandit|gosec|brakeman|checkmarx|fortify|veracode|security-devops|microsoftsecuritydevops|horusec|njsscan|psalm|phpstan.*security|devskim')
+    WHERE regexp_like(lower(uses), 'codeql|semgrep|sonar|snyk code|snyk/actions|bandit|gosec|brakeman|checkmarx|fortify|veracode|security-devops|microsoftsecuritydevops|horusec|njsscan|psalm|phpstan.*security|devskim')
+       OR regexp_like(lower(script), 'codeql|semgrep|sonar|snyk code|snyk/actions|bandit|gosec|brakeman|checkmarx|fortify|veracode|security-devops|microsoftsecuritydevops|horusec|njsscan|psalm|phpstan.*security|devskim')
 ),
 agg AS (
-    SELECT platform, host, org, project, repo, string_agg(how, ', ' ORDER BY how) AS hows
-    FROM (SELECT DISTINCT platform, host, org, project, repo, how FROM evidence)
-    GROUP BY platform, host, org, project, repo
+    SELECT platform, host, org, project, repo, array_to_string(array_sort(array_agg(DISTINCT how)), ', ') AS hows
+    FROM evidence GROUP BY platform, host, org, project, repo
 )
 SELECT
     'repository' AS resource_type,

@@ -7,11 +7,11 @@
 -- tactics: impact, defense-evasion
 -- references: Defender: "GitHub repositories should have protection policies for default branch enabled"; CIS SSCS 1.1.1; Scorecard Branch-Protection
 WITH pol AS (
-    SELECT platform, host, org, project, repo, string_agg(source, ', ' ORDER BY source) AS sources
-    FROM (SELECT DISTINCT platform, host, org, coalesce(project, '') AS project, repo, source
-          FROM branch_policies
-          WHERE applies_to_default_branch = true AND coalesce(enforcement, 'active') = 'active')
-    GROUP BY platform, host, org, project, repo
+    SELECT platform, host, org, coalesce(project, '') AS project, repo,
+           array_to_string(array_sort(array_agg(DISTINCT source)), ', ') AS sources
+    FROM branch_policies
+    WHERE applies_to_default_branch = true AND coalesce(enforcement, 'active') = 'active'
+    GROUP BY platform, host, org, coalesce(project, ''), repo
 ),
 err AS (
     SELECT DISTINCT platform, host, org, coalesce(project, '') AS project, repo

@@ -7,7 +7,7 @@
 -- tactics: persistence, privilege-escalation
 -- references: Legitify repository_has_direct_collaborators; CIS SSCS 1.3.1
 WITH per_principal AS (
-    -- one row per principal first: distinct aggregates over every repository are slow
+    -- one row per principal first: DISTINCT inside the aggregates is much slower
     SELECT platform, host, org, repo, principal,
            count(*) AS grants,
            bool_or(principal_type = 'user' AND via = 'direct') AS direct_user
@@ -19,7 +19,7 @@ g AS (
     SELECT platform, host, org, repo,
            sum(grants) AS grants,
            sum(CASE WHEN direct_user AND principal IS NOT NULL THEN 1 ELSE 0 END) AS direct,
-           string_agg(CASE WHEN direct_user THEN principal END, ', ' ORDER BY principal) AS who
+           array_to_string(array_sort(array_agg(CASE WHEN direct_user THEN principal END)), ', ') AS who
     FROM per_principal
     GROUP BY platform, host, org, repo
 )

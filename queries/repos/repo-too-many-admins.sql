@@ -8,7 +8,7 @@
 -- references: CIS SSCS 1.3.7; Legitify repository_has_too_many_admins
 -- param: max_admins = 3
 WITH per_principal AS (
-    -- one row per principal first: distinct aggregates over every repository are slow
+    -- one row per principal first: DISTINCT inside the aggregates is much slower
     SELECT platform, host, org, repo, principal,
            count(*) AS grants,
            bool_or(lower(role) = 'admin' AND principal_type = 'user') AS admin_user

@@ -24,7 +24,7 @@ hits AS (
     GROUP BY c.platform, c.host, c.org, c.repo, c.path, c.job_id
 ),
 agg AS (
-    SELECT platform, host, org, repo, path, string_agg(job_id, ', ') AS jobs
+    SELECT platform, host, org, repo, path, array_to_string(array_sort(array_agg(job_id)), ', ') AS jobs
     FROM hits GROUP BY platform, host, org, repo, path
 )
 SELECT

@@ -22,11 +22,11 @@ envs AS (
     SELECT platform, host, org, coalesce(project, '') AS project, repo, path, 'step ' || job_id || '[' || CAST(step_index AS VARCHAR) || ']' AS level, env FROM pipeline_steps
 ),
 env_hits AS (
-    SELECT platform, host, org, project, repo, path, string_agg(level, ', ') AS levels
+    SELECT platform, host, org, project, repo, path, array_to_string(array_sort(array_agg(level)), ', ') AS levels
     FROM envs
-    WHERE lower(coalesce(map_extract(env, 'ACTIONS_STEP_DEBUG')[1], '')) IN ('true', '1')
-       OR lower(coalesce(map_extract(env, 'ACTIONS_RUNNER_DEBUG')[1], '')) IN ('true', '1')
-       OR lower(coalesce(map_extract(env, 'system.debug')[1], map_extract(env, 'System.Debug')[1], map_extract(env, 'SYSTEM_DEBUG')[1], '')) IN ('true', '1')
+    WHERE lower(coalesce(env['ACTIONS_STEP_DEBUG'], '')) IN ('true', '1')
+       OR lower(coalesce(env['ACTIONS_RUNNER_DEBUG'], '')) IN ('true', '1')
+       OR lower(coalesce(env['system.debug'], env['System.Debug'], env['SYSTEM_DEBUG'], '')) IN ('true', '1')
     GROUP BY platform, host, org, project, repo, path
 )
 SELECT resource_type, resource,

@@ -8,16 +8,16 @@
 -- references: zizmor insecure-commands
 WITH flags AS (
     SELECT platform, host, org, repo, path, 'workflow env' AS level
-    FROM pipelines WHERE lower(coalesce(map_extract(env, 'ACTIONS_ALLOW_UNSECURE_COMMANDS')[1], '')) IN ('true', '1', 'yes')
+    FROM pipelines WHERE lower(coalesce(env['ACTIONS_ALLOW_UNSECURE_COMMANDS'], '')) IN ('true', '1', 'yes')
     UNION ALL
     SELECT platform, host, org, repo, path, 'job ' || job_id AS level
-    FROM pipeline_jobs WHERE lower(coalesce(map_extract(env, 'ACTIONS_ALLOW_UNSECURE_COMMANDS')[1], '')) IN ('true', '1', 'yes')
+    FROM pipeline_jobs WHERE lower(coalesce(env['ACTIONS_ALLOW_UNSECURE_COMMANDS'], '')) IN ('true', '1', 'yes')
     UNION ALL
     SELECT platform, host, org, repo, path, 'step ' || job_id || '[' || CAST(step_index AS VARCHAR) || ']' AS level
-    FROM pipeline_steps WHERE lower(coalesce(map_extract(env, 'ACTIONS_ALLOW_UNSECURE_COMMANDS')[1], '')) IN ('true', '1', 'yes')
+    FROM pipeline_steps WHERE lower(coalesce(env['ACTIONS_ALLOW_UNSECURE_COMMANDS'], '')) IN ('true', '1', 'yes')
 ),
 agg AS (
-    SELECT platform, host, org, repo, path, string_agg(level, ', ') AS levels
+    SELECT platform, host, org, repo, path, array_to_string(array_sort(array_agg(level)), ', ') AS levels
     FROM flags GROUP BY platform, host, org, repo, path
 )
 SELECT

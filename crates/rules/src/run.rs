@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use datafusion::arrow::array::{Array, ArrayRef, StringArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, LargeStringArray, StringArray, StringViewArray,
+};
 use datafusion::arrow::compute::{can_cast_types, cast};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::record_batch::RecordBatch;
@@ -459,35 +461,63 @@ async fn run_one(engine: &Engine, rule: &Rule, options: &RunOptions) -> Result<T
     Ok(tally)
 }
 
-/// One column of a result as text (NULL stays NULL), or None when the column is absent. Types
-/// Arrow can cast to text are cast in one pass; anything else (lists, structs) is formatted.
-fn column_text(batch: &RecordBatch, name: &str) -> Result<Option<StringArray>, String> {
+/// One result column read as text. String columns are read in place (no copy of the string
+/// data, which matters when a rule returns a row per pipeline step); other types are cast or
+/// formatted to text once per batch.
+enum TextColumn {
+    Utf8(StringArray),
+    LargeUtf8(LargeStringArray),
+    View(StringViewArray),
+}
+
+impl TextColumn {
+    fn get(&self, row: usize) -> Option<&str> {
+        match self {
+            TextColumn::Utf8(a) => (!a.is_null(row)).then(|| a.value(row)),
+            TextColumn::LargeUtf8(a) => (!a.is_null(row)).then(|| a.value(row)),
+            TextColumn::View(a) => (!a.is_null(row)).then(|| a.value(row)),
+        }
+    }
+}
+
+/// Column `name` of a result as text (NULL stays NULL), or None when the column is absent.
+fn column_text(batch: &RecordBatch, name: &str) -> Result<Option<TextColumn>, String> {
     let Ok(idx) = batch.schema().index_of(name) else {
         return Ok(None);
     };
     let array: &ArrayRef = batch.column(idx);
+    let any = array.as_any();
+    if let Some(a) = any.downcast_ref::<StringViewArray>() {
+        return Ok(Some(TextColumn::View(a.clone())));
+    }
+    if let Some(a) = any.downcast_ref::<StringArray>() {
+        return Ok(Some(TextColumn::Utf8(a.clone())));
+    }
+    if let Some(a) = any.downcast_ref::<LargeStringArray>() {
+        return Ok(Some(TextColumn::LargeUtf8(a.clone())));
+    }
     if can_cast_types(array.data_type(), &DataType::Utf8) {
         let text = cast(array, &DataType::Utf8).map_err(|e| format!("column `{name}`: {e}"))?;
         if let Some(strings) = text.as_any().downcast_ref::<StringArray>() {
-            return Ok(Some(strings.clone()));
+            return Ok(Some(TextColumn::Utf8(strings.clone())));
         }
     }
     let opts = FormatOptions::default();
     let fmt = ArrayFormatter::try_new(array.as_ref(), &opts)
         .map_err(|e| format!("column `{name}`: {e}"))?;
-    Ok(Some(
+    Ok(Some(TextColumn::Utf8(
         (0..array.len())
             .map(|i| (!array.is_null(i)).then(|| fmt.value(i).to_string()))
             .collect(),
-    ))
+    )))
 }
 
 /// Row `row` of an optional text column.
-fn text_at(column: Option<&StringArray>, row: usize) -> Option<&str> {
-    column.and_then(|c| (!c.is_null(row)).then(|| c.value(row)))
+fn text_at(column: Option<&TextColumn>, row: usize) -> Option<&str> {
+    column.and_then(|c| c.get(row))
 }
 
-fn parse_status(rule: &Rule, status: Option<&StringArray>, row: usize) -> Result<Status, String> {
+fn parse_status(rule: &Rule, status: Option<&TextColumn>, row: usize) -> Result<Status, String> {
     let Some(column) = status else {
         return Ok(Status::Fail);
     };
@@ -513,7 +543,7 @@ fn read_batch(
     options: &RunOptions,
     tally: &mut Tally,
 ) -> Result<(), String> {
-    let required = |name: &str| -> Result<StringArray, String> {
+    let required = |name: &str| -> Result<TextColumn, String> {
         column_text(batch, name)?
             .ok_or_else(|| format!("{}: the result has no `{name}` column", rule.file))
     };
@@ -521,7 +551,7 @@ fn read_batch(
     let resource = required("resource")?;
     let reason = required("reason")?;
     let status = column_text(batch, "status")?;
-    let keys: Vec<Option<StringArray>> = [
+    let keys: Vec<Option<TextColumn>> = [
         "platform", "host", "org", "project", "repo", "owner", "path", "line",
     ]
     .iter()
@@ -584,7 +614,7 @@ async fn collection_issues(engine: &Engine) -> Vec<CollectionIssue> {
     };
     let mut out = Vec::new();
     for batch in &output.batches {
-        let cols: Vec<Option<StringArray>> = [
+        let cols: Vec<Option<TextColumn>> = [
             "platform",
             "org",
             "repo",
