@@ -110,6 +110,12 @@ impl Format {
         )
     }
 
+    /// True for formats that list only the first failing findings (`Options::top`) rather
+    /// than every one.
+    pub fn lists_only_top(self) -> bool {
+        matches!(self, Format::Table | Format::Markdown)
+    }
+
     /// True for formats that write a directory rather than a stream.
     pub fn is_directory(self) -> bool {
         matches!(self, Format::Parquet)

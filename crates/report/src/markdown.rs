@@ -157,8 +157,10 @@ pub fn write(
                 cell(&f.reason)
             )?;
         }
-        if fails.len() > options.top.max(1) {
-            writeln!(out, "\n…and {} more.", fails.len() - options.top.max(1))?;
+        // The runner may have kept only the first findings; the count covers every row.
+        let shown = fails.len().min(options.top.max(1));
+        if r.counts.fail > shown {
+            writeln!(out, "\n…and {} more.", r.counts.fail - shown)?;
         }
         writeln!(out)?;
     }

@@ -5,9 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use datafusion::arrow::array::{
-    Array, ArrayRef, LargeStringArray, StringArray, StringViewArray,
-};
+use datafusion::arrow::array::{Array, ArrayRef, LargeStringArray, StringArray, StringViewArray};
 use datafusion::arrow::compute::{can_cast_types, cast};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::record_batch::RecordBatch;
@@ -292,6 +290,10 @@ pub struct RunOptions {
     pub keep_passing: bool,
     /// How many rules run at once (default: the number of cores).
     pub concurrency: usize,
+    /// Keep at most this many findings of each status per rule, the first in resource order
+    /// (for formats that list only the top findings). Counts, summaries and expired-baseline
+    /// matches still cover every row. `None` keeps them all.
+    pub max_findings_per_status: Option<usize>,
 }
 
 impl RunOptions {
@@ -309,6 +311,7 @@ impl RunOptions {
             concurrency: std::thread::available_parallelism()
                 .map(usize::from)
                 .unwrap_or(1),
+            max_findings_per_status: None,
         }
     }
 }
@@ -351,6 +354,7 @@ pub async fn run_rules(engine: &Engine, rules: &[Rule], options: &RunOptions) ->
         .collect()
         .await;
     let mut results = Vec::with_capacity(rules.len());
+    let mut expired_totals = vec![0usize; expired(options).len()];
     for (rule, (outcome, elapsed_ms)) in rules.iter().zip(outcomes) {
         let result = match outcome {
             Ok(tally) => {
@@ -358,10 +362,23 @@ pub async fn run_rules(engine: &Engine, rules: &[Rule], options: &RunOptions) ->
                     mut findings,
                     counts,
                     types,
+                    expired_matches,
                 } = tally;
+                for (total, n) in expired_totals.iter_mut().zip(expired_matches) {
+                    *total += n;
+                }
                 findings.sort_by(|a, b| {
                     (a.status, &a.resource, &a.reason).cmp(&(b.status, &b.resource, &b.reason))
                 });
+                if let Some(max) = options.max_findings_per_status {
+                    let mut kept: BTreeMap<Status, usize> = BTreeMap::new();
+                    findings.retain(|f| {
+                        let n = kept.entry(f.status).or_default();
+                        *n += 1;
+                        *n <= max
+                    });
+                    findings.shrink_to_fit();
+                }
                 let main_resource_type = types.into_iter().max_by_key(|(_, n)| *n).map(|(t, _)| t);
                 tracing::debug!(rule = %rule.id, ?counts, elapsed_ms, "rule ran");
                 RuleResult {
@@ -388,24 +405,14 @@ pub async fn run_rules(engine: &Engine, rules: &[Rule], options: &RunOptions) ->
         results.push(result);
     }
 
-    let mut expired_suppressions = Vec::new();
-    if let Some(baseline) = &options.baseline {
-        for s in baseline
-            .entries
-            .iter()
-            .filter(|s| s.is_expired(options.today))
-        {
-            let matched = results
-                .iter()
-                .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
-                .filter(|(r, f)| f.status == Status::Fail && s.matches(&r.rule.id, &f.resource))
-                .count();
-            expired_suppressions.push(ExpiredSuppression {
-                suppression: s.clone(),
-                matched,
-            });
-        }
-    }
+    let expired_suppressions = expired(options)
+        .into_iter()
+        .zip(expired_totals)
+        .map(|(s, matched)| ExpiredSuppression {
+            suppression: s.clone(),
+            matched,
+        })
+        .collect();
 
     RunReport {
         run_id: options.run_id.clone(),
@@ -444,6 +451,18 @@ struct Tally {
     findings: Vec<Finding>,
     counts: Counts,
     types: BTreeMap<String, usize>,
+    /// Failing rows matched by each expired baseline entry (in [`expired`] order).
+    expired_matches: Vec<usize>,
+}
+
+/// The baseline entries that have expired on `options.today`, in file order.
+fn expired(options: &RunOptions) -> Vec<&Suppression> {
+    options
+        .baseline
+        .iter()
+        .flat_map(|b| b.entries.iter())
+        .filter(|s| s.is_expired(options.today))
+        .collect()
 }
 
 async fn run_one(engine: &Engine, rule: &Rule, options: &RunOptions) -> Result<Tally, String> {
@@ -453,7 +472,10 @@ async fn run_one(engine: &Engine, rule: &Rule, options: &RunOptions) -> Result<T
         other => format!("{}: {other}", rule.file),
     };
     let mut stream = engine.query_stream(&sql).await.map_err(in_rule)?;
-    let mut tally = Tally::default();
+    let mut tally = Tally {
+        expired_matches: vec![0; expired(options).len()],
+        ..Tally::default()
+    };
     while let Some(batch) = stream.next().await {
         let batch = batch.map_err(|e| format!("{}: {}", rule.file, e.strip_backtrace()))?;
         read_batch(rule, &batch, options, &mut tally)?;
@@ -547,6 +569,7 @@ fn read_batch(
         column_text(batch, name)?
             .ok_or_else(|| format!("{}: the result has no `{name}` column", rule.file))
     };
+    let expired_entries = expired(options);
     let resource_type = required("resource_type")?;
     let resource = required("resource")?;
     let reason = required("reason")?;
@@ -578,6 +601,13 @@ fn read_batch(
             _ => (status, None),
         };
         tally.counts.add(status);
+        if status == Status::Fail {
+            for (n, s) in tally.expired_matches.iter_mut().zip(&expired_entries) {
+                if s.matches(&rule.id, resource_v) {
+                    *n += 1;
+                }
+            }
+        }
         if status == Status::Pass && !options.keep_passing {
             continue;
         }

@@ -426,6 +426,45 @@ mod runner {
     }
 
     #[tokio::test]
+    async fn keeping_only_the_first_findings_keeps_counts_and_expired_matches() {
+        let yaml = "- rule: fx-*\n  resource: '*'\n  reason: expired blanket exception\n  expires: 2026-01-01\n";
+        let engine = crate::support::estate();
+        let rules = pack().select(&Selection::default()).expect("select");
+        let mut full_options = options();
+        full_options.baseline =
+            Some(Baseline::parse(yaml, Path::new("baseline.yml")).expect("parses"));
+        let full = run_rules(&engine, &rules, &full_options).await;
+        let mut capped_options = full_options.clone();
+        capped_options.keep_passing = false;
+        capped_options.max_findings_per_status = Some(1);
+        let capped = run_rules(&engine, &rules, &capped_options).await;
+
+        assert_eq!(full.totals(), capped.totals());
+        assert_eq!(full.expired_suppressions, capped.expired_suppressions);
+        assert!(
+            full.expired_suppressions[0].matched > 1,
+            "the expired entry matches several failing findings"
+        );
+        let mut truncated = 0;
+        for (a, b) in full.results.iter().zip(&capped.results) {
+            assert_eq!(a.counts, b.counts, "{}", a.rule.id);
+            assert_eq!(a.summary(), b.summary(), "{}", a.rule.id);
+            for status in [Status::Fail, Status::Unknown, Status::Suppressed] {
+                let all: Vec<_> = a.findings.iter().filter(|f| f.status == status).collect();
+                let kept: Vec<_> = b.findings.iter().filter(|f| f.status == status).collect();
+                assert_eq!(
+                    kept,
+                    all.iter().take(1).copied().collect::<Vec<_>>(),
+                    "{}",
+                    a.rule.id
+                );
+                truncated += all.len() - kept.len();
+            }
+        }
+        assert!(truncated > 0, "some rule had more than one finding to drop");
+    }
+
+    #[tokio::test]
     async fn param_override_changes_results() {
         let engine = crate::support::estate();
         let rules = pack()

@@ -154,6 +154,9 @@ pub async fn run(args: ReportArgs) -> Result<u8> {
     options.params = params;
     options.baseline = baseline;
     options.keep_passing = args.format.lists_passing();
+    if args.format.lists_only_top() {
+        options.max_findings_per_status = Some(args.top.max(1));
+    }
     let report = run_rules(&opened.engine, &rules, &options).await;
 
     for r in report.errored() {
