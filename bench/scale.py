@@ -14,7 +14,7 @@ For each estate size it
   5. prints one table (repos, rules, devquery s, DuckDB s, ratio, peak RSS) and the 5 slowest
      rules, and checks that both engines return the same number of rows for every shared rule.
 
-Every timing is the best of --runs runs (default 3) on warm page cache. Needs `pip install duckdb`.
+Every timing is the best of --runs runs (default 3) on warm page cache. Needs `pip install duckdb pyarrow`.
 
     python3 bench/scale.py --bin target/release/devquery --sizes 10000,100000
 """
@@ -105,8 +105,10 @@ def duckdb_child(args):
             sql = f.read()
         t0 = time.perf_counter()
         try:
-            rows = con.execute(sql).fetchall()
-            results[rule] = {"seconds": time.perf_counter() - t0, "rows": len(rows)}
+            # Results are materialised as Arrow, as devquery's are: fetching Python tuples
+            # would time the Python objects, not DuckDB.
+            table = con.execute(sql).to_arrow_table()
+            results[rule] = {"seconds": time.perf_counter() - t0, "rows": table.num_rows}
         except Exception as e:  # noqa: BLE001 - any DuckDB error means "cannot run"
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             results[rule] = {"error": first[:160]}
@@ -161,7 +163,7 @@ def bench_size(args, repos, sql_dir, work):
                 stdout=out,
             )
             if code != 0:
-                sys.exit("DuckDB run failed (is `duckdb` installed? pip install duckdb)")
+                sys.exit("DuckDB run failed (are `duckdb` and `pyarrow` installed? pip install duckdb pyarrow)")
             out.seek(0)
             res = json.load(out)
         if duck is None or wall < duck[0]:
@@ -238,8 +240,9 @@ def main():
         return
     try:
         import duckdb  # noqa: F401
+        import pyarrow  # noqa: F401
     except ImportError:
-        sys.exit("this benchmark needs DuckDB: pip install duckdb")
+        sys.exit("this benchmark needs DuckDB and pyarrow: pip install duckdb pyarrow")
     if not os.path.isfile(args.bin):
         sys.exit(f"no binary at {args.bin}: cargo build --release (or pass --bin)")
 

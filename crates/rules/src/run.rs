@@ -363,6 +363,7 @@ pub async fn run_rules(engine: &Engine, rules: &[Rule], options: &RunOptions) ->
                     counts,
                     types,
                     expired_matches,
+                    ..
                 } = tally;
                 for (total, n) in expired_totals.iter_mut().zip(expired_matches) {
                     *total += n;
@@ -453,6 +454,36 @@ struct Tally {
     types: BTreeMap<String, usize>,
     /// Failing rows matched by each expired baseline entry (in [`expired`] order).
     expired_matches: Vec<usize>,
+    /// With `max_findings_per_status`: the findings kept so far, per status.
+    capped: BTreeMap<Status, Capped>,
+}
+
+/// The first findings of one status in (resource, reason) order, kept while rows stream in:
+/// between two compactions at most twice the limit is held, and a row that sorts after the last
+/// one kept at the previous compaction is skipped before anything is allocated for it.
+#[derive(Default)]
+struct Capped {
+    kept: Vec<Finding>,
+    /// (resource, reason) of the last finding kept at the last compaction.
+    threshold: Option<(String, String)>,
+}
+
+impl Capped {
+    fn excludes(&self, resource: &str, reason: &str) -> bool {
+        self.threshold
+            .as_ref()
+            .is_some_and(|(r, why)| (resource, reason) > (r.as_str(), why.as_str()))
+    }
+
+    fn compact(&mut self, max: usize) {
+        self.kept
+            .sort_by(|a, b| (&a.resource, &a.reason).cmp(&(&b.resource, &b.reason)));
+        self.kept.truncate(max.max(1));
+        self.threshold = self
+            .kept
+            .last()
+            .map(|f| (f.resource.clone(), f.reason.clone()));
+    }
 }
 
 /// The baseline entries that have expired on `options.today`, in file order.
@@ -479,6 +510,12 @@ async fn run_one(engine: &Engine, rule: &Rule, options: &RunOptions) -> Result<T
     while let Some(batch) = stream.next().await {
         let batch = batch.map_err(|e| format!("{}: {}", rule.file, e.strip_backtrace()))?;
         read_batch(rule, &batch, options, &mut tally)?;
+    }
+    if let Some(max) = options.max_findings_per_status {
+        for (_, mut capped) in std::mem::take(&mut tally.capped) {
+            capped.compact(max);
+            tally.findings.append(&mut capped.kept);
+        }
     }
     Ok(tally)
 }
@@ -611,11 +648,24 @@ fn read_batch(
         if status == Status::Pass && !options.keep_passing {
             continue;
         }
-        tally.findings.push(Finding {
+        let reason_v = text_at(Some(&reason), row).unwrap_or_default();
+        if let Some(max) = options.max_findings_per_status {
+            let capped = tally.capped.entry(status).or_default();
+            if capped.excludes(resource_v, reason_v) {
+                continue;
+            }
+            if capped.kept.len() >= 2 * max.max(1) {
+                capped.compact(max);
+                if capped.excludes(resource_v, reason_v) {
+                    continue;
+                }
+            }
+        }
+        let finding = Finding {
             status,
             resource_type: type_name.to_string(),
             resource: resource_v.to_string(),
-            reason: text_at(Some(&reason), row).unwrap_or_default().to_string(),
+            reason: reason_v.to_string(),
             platform: key(0, row),
             host: key(1, row),
             org: key(2, row),
@@ -625,7 +675,14 @@ fn read_batch(
             path: key(6, row),
             line: key(7, row).and_then(|l| l.parse().ok()),
             suppressed_by,
-        });
+        };
+        match (
+            options.max_findings_per_status,
+            tally.capped.get_mut(&status),
+        ) {
+            (Some(_), Some(capped)) => capped.kept.push(finding),
+            _ => tally.findings.push(finding),
+        }
     }
     Ok(())
 }

@@ -428,14 +428,19 @@ mod runner {
     #[tokio::test]
     async fn keeping_only_the_first_findings_keeps_counts_and_expired_matches() {
         let yaml = "- rule: fx-*\n  resource: '*'\n  reason: expired blanket exception\n  expires: 2026-01-01\n";
+        // Many rows of every status, arriving out of resource order.
+        const MANY: &str = "-- id: fx-many\n-- title: Many rows\n-- severity: low\n-- platforms: github\n-- description: many rows\n-- remediation: none\n\nSELECT 'repository' AS resource_type, 'acme/r' || CAST((value * 7919) % 1000 AS VARCHAR) AS resource, 'why ' || CAST(value % 5 AS VARCHAR) AS reason, CASE WHEN value % 3 = 0 THEN 'fail' WHEN value % 3 = 1 THEN 'pass' END AS status FROM generate_series(1, 300)\n";
         let engine = crate::support::estate();
-        let rules = pack().select(&Selection::default()).expect("select");
+        let mut rules = pack().select(&Selection::default()).expect("select");
+        rules.push(
+            devquery_rules::parse_rule("queries/fx/fx-many.sql", MANY, devquery_rules::Origin::Dir)
+                .expect("parses"),
+        );
         let mut full_options = options();
         full_options.baseline =
             Some(Baseline::parse(yaml, Path::new("baseline.yml")).expect("parses"));
         let full = run_rules(&engine, &rules, &full_options).await;
         let mut capped_options = full_options.clone();
-        capped_options.keep_passing = false;
         capped_options.max_findings_per_status = Some(1);
         let capped = run_rules(&engine, &rules, &capped_options).await;
 
@@ -449,7 +454,12 @@ mod runner {
         for (a, b) in full.results.iter().zip(&capped.results) {
             assert_eq!(a.counts, b.counts, "{}", a.rule.id);
             assert_eq!(a.summary(), b.summary(), "{}", a.rule.id);
-            for status in [Status::Fail, Status::Unknown, Status::Suppressed] {
+            for status in [
+                Status::Fail,
+                Status::Unknown,
+                Status::Suppressed,
+                Status::Pass,
+            ] {
                 let all: Vec<_> = a.findings.iter().filter(|f| f.status == status).collect();
                 let kept: Vec<_> = b.findings.iter().filter(|f| f.status == status).collect();
                 assert_eq!(
@@ -462,6 +472,15 @@ mod runner {
             }
         }
         assert!(truncated > 0, "some rule had more than one finding to drop");
+        assert!(
+            full.results.iter().any(|r| r
+                .findings
+                .iter()
+                .filter(|f| f.status == Status::Pass)
+                .count()
+                > 2),
+            "some rule has enough findings of one status to compact the kept ones while reading"
+        );
     }
 
     #[tokio::test]
