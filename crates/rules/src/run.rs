@@ -654,7 +654,7 @@ fn read_batch(
             if capped.excludes(resource_v, reason_v) {
                 continue;
             }
-            if capped.kept.len() >= 2 * max.max(1) {
+            if capped.kept.len() >= max.max(1).saturating_mul(2) {
                 capped.compact(max);
                 if capped.excludes(resource_v, reason_v) {
                     continue;
