@@ -10,7 +10,7 @@ use datafusion::datasource::MemTable;
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::execution::context::{SQLOptions, SessionConfig, SessionContext};
 use datafusion::logical_expr::LogicalPlan;
-use datafusion::prelude::ParquetReadOptions;
+use datafusion::prelude::{DataFrame, ParquetReadOptions};
 use devquery_model::{Dataset, TableSpec, catalog};
 
 use crate::error::EngineError;
@@ -151,16 +151,11 @@ impl Engine {
 
     /// Plans one statement, enforcing read-only mode.
     pub async fn plan(&self, statement: &Statement) -> Result<LogicalPlan, EngineError> {
-        let sql_err = |source| EngineError::Sql {
-            index: statement.index,
-            line: statement.line,
-            source,
-        };
         let state = self.ctx.state();
         let plan = state
             .create_logical_plan(&statement.text)
             .await
-            .map_err(sql_err)?;
+            .map_err(|source| sql_error(statement, source))?;
         if self.options.read_only {
             if let Some((what, hint)) = refused(&plan) {
                 return Err(EngineError::ReadOnly {
@@ -186,17 +181,23 @@ impl Engine {
         Ok(plan)
     }
 
+    /// Plans one statement (read-only checks included) into a DataFrame ready to run.
+    async fn dataframe(&self, statement: &Statement) -> Result<DataFrame, EngineError> {
+        let plan = self.plan(statement).await?;
+        self.ctx
+            .execute_logical_plan(plan)
+            .await
+            .map_err(|source| sql_error(statement, source))
+    }
+
     /// Runs one statement and collects its rows.
     pub async fn execute(&self, statement: &Statement) -> Result<StatementOutput, EngineError> {
-        let plan = self.plan(statement).await?;
-        let sql_err = |source| EngineError::Sql {
-            index: statement.index,
-            line: statement.line,
-            source,
-        };
-        let df = self.ctx.execute_logical_plan(plan).await.map_err(sql_err)?;
+        let df = self.dataframe(statement).await?;
         let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
-        let batches = df.collect().await.map_err(sql_err)?;
+        let batches = df
+            .collect()
+            .await
+            .map_err(|source| sql_error(statement, source))?;
         Ok(StatementOutput {
             statement: statement.clone(),
             schema,
@@ -213,14 +214,10 @@ impl Engine {
     /// that reduces them holds one batch at a time rather than the whole result.
     pub async fn query_stream(&self, sql: &str) -> Result<SendableRecordBatchStream, EngineError> {
         let statement = single_statement(sql)?;
-        let plan = self.plan(&statement).await?;
-        let sql_err = |source| EngineError::Sql {
-            index: statement.index,
-            line: statement.line,
-            source,
-        };
-        let df = self.ctx.execute_logical_plan(plan).await.map_err(sql_err)?;
-        df.execute_stream().await.map_err(sql_err)
+        let df = self.dataframe(&statement).await?;
+        df.execute_stream()
+            .await
+            .map_err(|source| sql_error(&statement, source))
     }
 
     /// Splits a script and runs every statement in order, stopping at the first error.
@@ -286,5 +283,14 @@ fn single_statement(sql: &str) -> Result<Statement, EngineError> {
                 "expected one statement, found several".into(),
             ),
         }),
+    }
+}
+
+/// A DataFusion error while planning or running `statement`.
+fn sql_error(statement: &Statement, source: datafusion::error::DataFusionError) -> EngineError {
+    EngineError::Sql {
+        index: statement.index,
+        line: statement.line,
+        source,
     }
 }
