@@ -93,6 +93,11 @@ pub struct SourceArgs {
     /// Also collect archived repositories.
     #[arg(long)]
     pub include_archived: bool,
+
+    /// GitHub: read everything over REST, one recursive tree per repository (finds pipeline
+    /// files at any depth; about 2.5 times the requests of the default GraphQL batches).
+    #[arg(long)]
+    pub github_rest_only: bool,
 }
 
 impl SourceArgs {
@@ -136,6 +141,7 @@ impl Default for SourceArgs {
             cache_dir: None,
             repo: Vec::new(),
             include_archived: false,
+            github_rest_only: false,
         }
     }
 }

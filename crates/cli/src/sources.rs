@@ -44,6 +44,7 @@ pub async fn collect(sources: &SourceArgs) -> Result<Dataset> {
         opts.cache_dir = sources.cache_dir.clone();
         opts.repo_globs = sources.repo.clone();
         opts.include_archived = sources.include_archived;
+        opts.graphql = !sources.github_rest_only;
         opts.progress = progress;
         let github = devquery_github::collect(&opts)
             .await

@@ -356,12 +356,20 @@ impl HttpClient {
 
     /// GET `url` under the policy. Non-success answers become [`HttpError::Status`].
     pub async fn get(&self, url: &str) -> Result<Response, HttpError> {
-        self.get_inner(url, true).await
+        self.send(url, None, true).await
     }
 
-    async fn get_inner(&self, url: &str, use_cache: bool) -> Result<Response, HttpError> {
+    /// GET `url`, or POST `body` as JSON to it, under the policy (budget, concurrency, retries,
+    /// rate-limit waits). Only GETs use the ETag cache: a POST is never conditional.
+    async fn send(
+        &self,
+        url: &str,
+        post: Option<&[u8]>,
+        use_cache: bool,
+    ) -> Result<Response, HttpError> {
         let endpoint = crate::endpoint_of(url);
         let policy = &self.inner.policy;
+        let use_cache = use_cache && post.is_none();
         let cached = if use_cache {
             self.inner.cache.as_ref().and_then(|c| c.get(url))
         } else {
@@ -395,14 +403,22 @@ impl HttpClient {
                 .acquire()
                 .await
                 .map_err(|e| HttpError::Setup(e.to_string()))?;
-            let mut req = self.inner.client.get(url);
+            let mut req = match post {
+                Some(b) => self
+                    .inner
+                    .client
+                    .post(url)
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(b.to_vec()),
+                None => self.inner.client.get(url),
+            };
             if let Some(auth) = &self.inner.auth {
                 req = req.header(reqwest::header::AUTHORIZATION, auth.clone());
             }
             if let Some(entry) = &cached {
                 req = req.header(reqwest::header::IF_NONE_MATCH, entry.etag.as_str());
             }
-            tracing::trace!(%endpoint, attempt, "GET");
+            tracing::trace!(%endpoint, attempt, method = if post.is_some() { "POST" } else { "GET" });
             let sent = req.send().await;
             let outcome = match sent {
                 Ok(resp) => {
@@ -469,12 +485,14 @@ impl HttpClient {
                 });
             }
             if status.is_success() {
-                if let (Some(cache), Some(etag)) = (
-                    &self.inner.cache,
-                    headers
-                        .get(reqwest::header::ETAG)
-                        .and_then(|v| v.to_str().ok()),
-                ) && let Ok(text) = std::str::from_utf8(&body)
+                if post.is_none()
+                    && let (Some(cache), Some(etag)) = (
+                        &self.inner.cache,
+                        headers
+                            .get(reqwest::header::ETAG)
+                            .and_then(|v| v.to_str().ok()),
+                    )
+                    && let Ok(text) = std::str::from_utf8(&body)
                 {
                     cache.put(&CacheEntry {
                         url: url.to_string(),
@@ -566,10 +584,24 @@ impl HttpClient {
     /// GET `url` and parse the body as JSON; a body that does not parse (truncated) is fetched
     /// again (bypassing the cache) up to `max_retries` times.
     pub async fn get_json(&self, url: &str) -> Result<JsonResponse, HttpError> {
+        self.json_of(url, None).await
+    }
+
+    /// POST `body` as JSON to `url` (a GraphQL endpoint) and parse the answer as JSON; retried
+    /// like [`HttpClient::get_json`], never cached.
+    pub async fn post_json(&self, url: &str, body: &Value) -> Result<JsonResponse, HttpError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| HttpError::Decode {
+            endpoint: crate::endpoint_of(url),
+            message: e.to_string(),
+        })?;
+        self.json_of(url, Some(&bytes)).await
+    }
+
+    async fn json_of(&self, url: &str, post: Option<&[u8]>) -> Result<JsonResponse, HttpError> {
         let mut attempt = 0;
         let mut use_cache = true;
         loop {
-            let resp = self.get_inner(url, use_cache).await?;
+            let resp = self.send(url, post, use_cache).await?;
             match serde_json::from_slice::<Value>(&resp.body) {
                 Ok(body) => {
                     return Ok(JsonResponse {

@@ -1,6 +1,7 @@
 //! Benchmark (not a timed test): collect a synthetic org from the in-process fake GitHub with
 //! injected latency, then collect again with the ETag cache, and print requests per repository,
-//! wall time and the 304 share.
+//! wall time and the 304 share; then collect once more over REST only (`--github-rest-only`)
+//! and compare its requests and every table's row count with the GraphQL-batched run.
 //!
 //! ```text
 //! cargo run -p devquery-github --example bench_collect -- [REPOS=500] [LATENCY_MS=50] [CONCURRENCY=8]
@@ -74,5 +75,37 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         100.0 * c.not_modified as f64 / c.total.max(1) as f64,
         wall.as_secs_f64()
     );
+
+    server.reset_counters();
+    let rest_cache = tempfile::tempdir()?;
+    let rest_opts = GithubOptions {
+        graphql: false,
+        cache_dir: Some(rest_cache.path().to_path_buf()),
+        ..opts.clone()
+    };
+    let t = Instant::now();
+    let rest = devquery_github::collect(&rest_opts).await?;
+    let wall = t.elapsed();
+    let c = server.counters();
+    println!(
+        "REST only, cold: {} requests, {:.2} requests/repository, {:.1} s wall",
+        c.total,
+        c.total as f64 / collected as f64,
+        wall.as_secs_f64()
+    );
+    let mut differ = 0;
+    for table in ds.table_names().map(str::to_string).collect::<Vec<_>>() {
+        if table == "collection_runs" {
+            continue;
+        }
+        let (a, b) = (ds.row_count(&table), rest.row_count(&table));
+        if a != b {
+            differ += 1;
+            println!("  rows differ in {table}: GraphQL-batched {a}, REST only {b}");
+        }
+    }
+    if differ == 0 {
+        println!("  every table has the same row count in both runs");
+    }
     Ok(())
 }

@@ -17,9 +17,10 @@ use devquery_model::tables::*;
 use devquery_model::{Dataset, Row};
 use futures::StreamExt;
 use reqwest::header::{HeaderName, HeaderValue};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::Error;
+use crate::graphql;
 use crate::json::{b, i, s, sp, status_enabled, strings, ts};
 use crate::options::{GithubOptions, glob_match};
 use crate::policy::{PolicyInputs, effective};
@@ -841,14 +842,73 @@ async fn collect_org(ctx: &Ctx, opts: &GithubOptions, progress: &Progress) -> Ro
         ruleset_bypass,
         inactive_rulesets,
     };
+    // Repositories in GraphQL batches: one request answers the batch's protection, rules,
+    // collaborators, file listings and workflow texts; REST does the rest, repository by
+    // repository (and anything the batch could not answer).
     let concurrency = opts.concurrency.max(1) * 2;
-    let mut stream = futures::stream::iter(selected.iter().map(|r| collect_repo(ctx, &org_ctx, r)))
-        .buffer_unordered(concurrency);
-    while let Some(repo_rows) = stream.next().await {
-        rows.merge(repo_rows);
-        progress.inc();
+    let org_ctx = &org_ctx;
+    let mut batches = futures::stream::iter(selected.chunks(graphql::BATCH_SIZE).map(
+        |chunk| async move {
+            let prefetched = if opts.graphql {
+                prefetch(ctx, chunk).await
+            } else {
+                HashMap::new()
+            };
+            let prefetched = &prefetched;
+            futures::stream::iter(chunk.iter().map(|r| async move {
+                let pre = s(r, "name").and_then(|n| prefetched.get(&n));
+                let rows = collect_repo(ctx, org_ctx, r, pre).await;
+                progress.inc();
+                rows
+            }))
+            .buffer_unordered(concurrency)
+            .collect::<Vec<Rows>>()
+            .await
+        },
+    ))
+    .buffer_unordered(2);
+    while let Some(batch) = batches.next().await {
+        for repo_rows in batch {
+            rows.merge(repo_rows);
+        }
     }
     rows
+}
+
+/// One GraphQL request for `repos`; an empty map (everything left to REST) when it fails.
+async fn prefetch(ctx: &Ctx, repos: &[Value]) -> HashMap<String, graphql::Prefetch> {
+    if ctx.stopped.load(Ordering::SeqCst) {
+        return HashMap::new();
+    }
+    let names: Vec<String> = repos.iter().filter_map(|r| s(r, "name")).collect();
+    let url = graphql::endpoint(&ctx.base);
+    match ctx
+        .client
+        .post_json(&url, &graphql::request(&ctx.org, &names))
+        .await
+    {
+        Ok(resp) => {
+            let out = graphql::parse(&names, &resp.body);
+            if out.len() < names.len() {
+                tracing::debug!(
+                    org = %ctx.org,
+                    answered = out.len(),
+                    asked = names.len(),
+                    "GraphQL batch left repositories to REST"
+                );
+            }
+            out
+        }
+        Err(e) if e.is_fatal() => {
+            ctx.record(None, "repositories", "/graphql", &e, None);
+            HashMap::new()
+        }
+        Err(e) => {
+            // Nothing is lost: every repository of the batch is read over REST instead.
+            tracing::warn!(org = %ctx.org, "GraphQL batch failed ({e}); reading its repositories over REST");
+            HashMap::new()
+        }
+    }
 }
 
 /// What repository collection needs to know about its org.
@@ -1084,7 +1144,12 @@ fn decode_content(v: &Value) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-async fn collect_repo(ctx: &Ctx, oc: &OrgContext, r: &Value) -> Rows {
+async fn collect_repo(
+    ctx: &Ctx,
+    oc: &OrgContext,
+    r: &Value,
+    pre: Option<&graphql::Prefetch>,
+) -> Rows {
     let mut rows = Rows::default();
     let k = ctx;
     let Some(name) = s(r, "name") else {
@@ -1101,9 +1166,18 @@ async fn collect_repo(ctx: &Ctx, oc: &OrgContext, r: &Value) -> Rows {
         .unwrap_or(true);
     let empty = i(r, "size") == Some(0);
 
-    // One recursive tree: security files and pipeline files.
+    // The file listing: from the GraphQL batch (with the `.github` texts), else one recursive
+    // tree over REST.
+    let listed = pre.and_then(|p| p.files.as_ref());
     let tree = if empty {
         Some(Vec::new())
+    } else if let Some(files) = listed {
+        Some(
+            files
+                .iter()
+                .map(|(path, (oid, _))| json!({"path": path, "type": "blob", "sha": oid}))
+                .collect(),
+        )
     } else {
         ctx.json(
             repo,
@@ -1181,11 +1255,17 @@ async fn collect_repo(ctx: &Ctx, oc: &OrgContext, r: &Value) -> Rows {
     // Pipeline files: one blob each (content-addressed, so the ETag cache always hits).
     let blobs = futures::future::join_all(pipeline_files.iter().map(|(path, sha)| {
         let url = format!("{p}/git/blobs/{sha}");
+        let text = listed
+            .and_then(|f| f.get(path))
+            .and_then(|(_, text)| text.clone());
         async move {
+            if let Some(text) = text {
+                return (path.clone(), Some(Ok(text)));
+            }
             let blob = ctx
                 .json(repo, "pipelines", &url, Some("contents=read"))
                 .await;
-            (path.clone(), blob)
+            (path.clone(), blob.map(Err))
         }
     }));
 
@@ -1193,6 +1273,12 @@ async fn collect_repo(ctx: &Ctx, oc: &OrgContext, r: &Value) -> Rows {
     let protection = async {
         if empty {
             return None;
+        }
+        if let Some(known) = pre.and_then(|p| p.protection.clone()) {
+            return Some(match known {
+                Some(v) => Fetch::Ok(v),
+                None => Fetch::NotFound,
+            });
         }
         if !admin {
             ctx.skipped(&name, "branch_policies", format!("{p}/branches/{branch}/protection"),
@@ -1213,6 +1299,9 @@ async fn collect_repo(ctx: &Ctx, oc: &OrgContext, r: &Value) -> Rows {
         if empty {
             return None;
         }
+        if let Some(known) = pre.and_then(|p| p.rules.clone()) {
+            return Some(known);
+        }
         ctx.list(
             repo,
             "branch_policies",
@@ -1223,6 +1312,9 @@ async fn collect_repo(ctx: &Ctx, oc: &OrgContext, r: &Value) -> Rows {
         .await
     };
     let collaborators = async {
+        if let Some(known) = pre.and_then(|p| p.collaborators.clone()) {
+            return Some(known);
+        }
         if !admin {
             ctx.skipped(
                 &name,
@@ -1263,7 +1355,7 @@ async fn collect_repo(ctx: &Ctx, oc: &OrgContext, r: &Value) -> Rows {
         .await
     };
     let keys = async {
-        if !oc.deploy_keys_enabled && !ctx.full {
+        if (!oc.deploy_keys_enabled && !ctx.full) || pre.and_then(|p| p.deploy_keys) == Some(0) {
             return Some(Vec::new());
         }
         if !admin {
@@ -1288,6 +1380,20 @@ async fn collect_repo(ctx: &Ctx, oc: &OrgContext, r: &Value) -> Rows {
     let (blobs, protection, rules, collaborators, hooks, keys) =
         tokio::join!(blobs, protection, rules, collaborators, hooks, keys);
 
+    // Environments, unless the GraphQL batch counted none.
+    let environments = async {
+        if pre.and_then(|p| p.environments) == Some(0) {
+            return Some(Vec::new());
+        }
+        ctx.list(
+            repo,
+            "environments",
+            format!("{p}/environments"),
+            Some("environments"),
+            Some("actions=read"),
+        )
+        .await
+    };
     // Actions-dependent calls, only where Actions can run.
     let actions_calls = async {
         if !want_actions {
@@ -1308,15 +1414,7 @@ async fn collect_repo(ctx: &Ctx, oc: &OrgContext, r: &Value) -> Rows {
                     missing_admin(table),
                 );
             }
-            let envs = ctx
-                .list(
-                    repo,
-                    "environments",
-                    format!("{p}/environments"),
-                    Some("environments"),
-                    Some("actions=read"),
-                )
-                .await;
+            let envs = environments.await;
             return (None, None, None, None, None, envs);
         }
         let workflow = async {
@@ -1361,13 +1459,7 @@ async fn collect_repo(ctx: &Ctx, oc: &OrgContext, r: &Value) -> Rows {
                 Some("runners"),
                 Some("administration=read")
             ),
-            ctx.list(
-                repo,
-                "environments",
-                format!("{p}/environments"),
-                Some("environments"),
-                Some("actions=read")
-            ),
+            environments,
         )
     };
     let dependabot_secrets = async {
@@ -1388,7 +1480,12 @@ async fn collect_repo(ctx: &Ctx, oc: &OrgContext, r: &Value) -> Rows {
 
     // pipelines
     for (path, blob) in blobs {
-        let Some(content) = blob.as_ref().and_then(decode_content) else {
+        let content = match &blob {
+            Some(Ok(text)) => Some(text.clone()),
+            Some(Err(rest)) => decode_content(rest),
+            None => None,
+        };
+        let Some(content) = content else {
             if blob.is_some() {
                 ctx.errors.record(
                     &ctx.ectx(repo, "pipelines"),
@@ -1430,8 +1527,11 @@ async fn collect_repo(ctx: &Ctx, oc: &OrgContext, r: &Value) -> Rows {
             if !seen.insert(id.clone()) {
                 continue;
             }
+            let prefetched = pre.and_then(|p| p.bypass.get(&id));
             if s(rule, "ruleset_source_type").as_deref() == Some("Organization") {
                 bypass.extend(oc.ruleset_bypass.get(&id).cloned().unwrap_or_default());
+            } else if let Some(actors) = prefetched {
+                bypass.extend(bypass_actors(&json!({ "bypass_actors": actors })));
             } else if let Some(detail) = ctx
                 .json(
                     repo,

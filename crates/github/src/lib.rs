@@ -1,5 +1,5 @@
 //! The GitHub collector: one or more organisations on github.com or GitHub Enterprise Server (or
-//! the fake server) read through the REST API into devquery's catalogue tables.
+//! the fake server) read through the REST and GraphQL APIs into devquery's catalogue tables.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), devquery_github::Error> {
@@ -25,19 +25,34 @@
 //! Org-level list endpoints are used wherever GitHub has them (repos with
 //! `security_and_analysis`, secrets, variables, runners, runner groups, members, teams with their
 //! repositories, hooks, installations, alerts, rulesets), plus the org's Copilot settings (`404`
-//! there means no Copilot plan: NULL, not an error). Per repository: one recursive git tree
-//! (CODEOWNERS / SECURITY.md / Dependabot config / workflow files in one call), one blob per
-//! pipeline file, branch protection and `rules/branches/{default}` for the effective policy,
-//! direct collaborators, hooks, deploy keys. Calls whose answer is implied are skipped:
-//! Actions settings, secrets, variables, runners and environments only for repositories that
-//! have workflow files and Actions enabled; default workflow permissions are taken from the org
-//! when the org enforces `read` and forbids PR approval (repositories cannot loosen that);
-//! Dependabot secrets only with a Dependabot config; deploy keys not when the org disables them;
-//! admin-only endpoints not when the repository listing says the token is not admin (a
-//! `collection_errors` row says so instead); empty repositories get no tree or branch calls.
-//! Dependabot alerts are not in the repository listing, but security updates cannot be on
-//! without them, so enabled security updates set `vulnerability_alerts`; otherwise it is NULL.
-//! [`GithubOptions::full`] turns the implied skips off.
+//! there means no Copilot plan: NULL, not an error).
+//!
+//! Repositories are read 20 at a time with one GraphQL request (`graphql` module): the default
+//! branch's classic protection rule and active rules, direct collaborators, whether the
+//! repository has deploy keys and environments, and the file listing of the default branch —
+//! the root two levels deep, `.github` three, with the text of the `.github` files (workflows,
+//! local actions, CODEOWNERS, Dependabot config). Pipeline files elsewhere in that listing
+//! (`azure-pipelines.yml`, `action.yml` one directory down, ...) are fetched as blobs. A pipeline
+//! file deeper than the listing is not found this way; [`GithubOptions::graphql`] `= false`
+//! (`--github-rest-only`) reads one recursive git tree per repository instead. Whatever the
+//! batch cannot answer (the request failed, an error for one repository or one field, more than
+//! 100 collaborators or rules, a truncated blob) is read over REST, so GraphQL trouble costs
+//! requests, not rows.
+//!
+//! Per repository over REST: hooks (GraphQL has no webhooks), and where Actions can run, Actions
+//! permissions, secrets, variables, runners and environments (environments only when the batch
+//! counted some); a repository's own rulesets once each for their bypass actors; deploy keys
+//! only when the batch counted some. Calls whose answer is implied are skipped: the Actions
+//! calls only for repositories that have workflow files and Actions enabled; default workflow
+//! permissions are taken from the org when the org enforces `read` and forbids PR approval
+//! (repositories cannot loosen that); Dependabot secrets only with a Dependabot config; deploy
+//! keys not when the org disables them; admin-only endpoints not when the repository listing
+//! says the token is not admin (a `collection_errors` row says so instead); empty repositories
+//! get no tree or branch calls. Dependabot alerts are not in the repository listing, but
+//! security updates cannot be on without them, so enabled security updates set
+//! `vulnerability_alerts`; otherwise it is NULL. [`GithubOptions::full`] turns the implied skips
+//! off. GraphQL answers are never `304`, so a re-collection's conditional requests are the REST
+//! ones.
 //!
 //! # Branch policies
 //! One row per repository for the effective protection of the default branch (classic
@@ -47,6 +62,7 @@
 //! (from the ruleset details already read for bypass actors, so no extra request).
 
 mod collector;
+mod graphql;
 mod json;
 mod options;
 mod policy;

@@ -13,6 +13,7 @@
 //! | `--include-archived` | `include_archived` |
 //! | `--no-progress` | `progress` |
 //! | `--full` | `full` |
+//! | `--github-rest-only` | `graphql = false` |
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -55,6 +56,10 @@ pub struct GithubOptions {
     pub progress: bool,
     /// Do not skip per-repository calls whose answer is implied (see the crate docs).
     pub full: bool,
+    /// Read protection, rules, collaborators and file listings for 20 repositories per GraphQL
+    /// request (default); `false` = REST only, one recursive tree per repository (finds pipeline
+    /// files at any depth, costs about 2.5 times the requests).
+    pub graphql: bool,
     /// First retry delay (doubles per retry); tests shorten it.
     pub initial_backoff: Duration,
     /// Timeout of one request.
@@ -76,6 +81,7 @@ impl Default for GithubOptions {
             include_archived: false,
             progress: true,
             full: false,
+            graphql: true,
             initial_backoff: Duration::from_millis(500),
             timeout: Duration::from_secs(30),
         }

@@ -7,5 +7,6 @@ mod common;
 mod demo;
 mod estate;
 mod faults;
+mod graphql;
 mod leaks;
 mod scale;

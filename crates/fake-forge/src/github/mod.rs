@@ -15,6 +15,7 @@
 //! ```
 
 pub mod generate;
+mod graphql;
 mod render;
 pub mod scenario;
 mod server;

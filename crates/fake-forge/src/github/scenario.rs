@@ -93,6 +93,8 @@ pub struct Faults {
     pub truncate_rate: f64,
     /// Seed of the fault generator.
     pub seed: u64,
+    /// `POST /graphql` always answers `502` (a proxy or server without GraphQL).
+    pub graphql_unavailable: bool,
 }
 
 impl Default for Faults {
@@ -105,6 +107,7 @@ impl Default for Faults {
             latency_ms: 0,
             truncate_rate: 0.0,
             seed: 42,
+            graphql_unavailable: false,
         }
     }
 }

@@ -301,6 +301,7 @@ pub(crate) async fn handle(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
+    request_body: axum::body::Bytes,
 ) -> Response {
     let scenario = state.scenario.lock().map(|s| s.clone()).unwrap_or_default();
     let base = state.base_url.lock().map(|b| b.clone()).unwrap_or_default();
@@ -392,7 +393,16 @@ pub(crate) async fn handle(
     }
 
     // Injected faults.
-    let request_key = format!("{method} {}", uri);
+    let is_graphql = method == Method::POST && segments == ["graphql"];
+    // Faults are drawn per distinct request; GraphQL requests differ by their body.
+    let request_key = if is_graphql {
+        format!(
+            "{method} {uri} {}",
+            fnv1a(&[&String::from_utf8_lossy(&request_body)])
+        )
+    } else {
+        format!("{method} {}", uri)
+    };
     let attempt = state.attempt(&request_key);
     let roll = state.draw(&request_key, attempt, "fault");
     let mut edge = faults.error_rate;
@@ -432,7 +442,15 @@ pub(crate) async fn handle(
         return json_response(StatusCode::FORBIDDEN, body, h);
     }
 
-    let reply = route(&scenario, &method, &segments, &query, &base);
+    if is_graphql && faults.graphql_unavailable {
+        let body = serde_json::to_vec(&render::error_body("Bad Gateway", 502)).unwrap_or_default();
+        return json_response(StatusCode::BAD_GATEWAY, body, rate_headers(used));
+    }
+    let reply = if is_graphql {
+        Reply::Json(super::graphql::execute(&scenario, &request_body))
+    } else {
+        route(&scenario, &method, &segments, &query, &base)
+    };
 
     // Charge the request (a 304 is refunded below).
     let used = {
@@ -516,6 +534,22 @@ pub(crate) async fn handle(
         }
     };
 
+    if is_graphql {
+        // GraphQL answers are never conditional (no ETag, no 304), as on GitHub.
+        let mut h = rate_headers(used);
+        if let Some(r) = h.iter_mut().find(|(k, _)| *k == "x-ratelimit-resource") {
+            r.1 = "graphql".into();
+        }
+        let mut body = body;
+        if faults.truncate_rate > 0.0
+            && state.draw(&request_key, attempt, "truncate") < faults.truncate_rate
+            && body.len() > 2
+        {
+            counters.truncated.fetch_add(1, Ordering::Relaxed);
+            body.truncate(body.len() / 2);
+        }
+        return json_response(status, body, h);
+    }
     let etag = etag_of(&body);
     let if_none_match = headers.get("if-none-match").and_then(|v| v.to_str().ok());
     if if_none_match == Some(etag.as_str()) {
@@ -609,7 +643,11 @@ fn visible(s: &Scenario, repo: &Repo) -> bool {
     !(repo.visibility != "public" && s.token.hidden_repos.iter().any(|h| h == &repo.name))
 }
 
-fn find_repo<'a>(s: &'a Scenario, owner: &str, name: &str) -> Option<(&'a Org, &'a Repo)> {
+pub(super) fn find_repo<'a>(
+    s: &'a Scenario,
+    owner: &str,
+    name: &str,
+) -> Option<(&'a Org, &'a Repo)> {
     let org = find_org(s, owner)?;
     let repo = org
         .repos
@@ -620,7 +658,12 @@ fn find_repo<'a>(s: &'a Scenario, owner: &str, name: &str) -> Option<(&'a Org, &
 
 /// Does an active ruleset's `include` list cover `branch` (the default branch) of `repo` (org
 /// rulesets may target named repositories)?
-fn ruleset_applies(rs: &Ruleset, repo: &str, branch: &str, default_branch: &str) -> bool {
+pub(super) fn ruleset_applies(
+    rs: &Ruleset,
+    repo: &str,
+    branch: &str,
+    default_branch: &str,
+) -> bool {
     if rs.enforcement != "active" {
         return false;
     }
