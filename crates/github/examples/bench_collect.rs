@@ -51,9 +51,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let wall = t.elapsed();
     let c = server.counters();
     println!(
-        "cold run: {} requests, {:.2} requests/repository, {:.1} s wall, {} error rows",
+        "cold run: {} requests, {:.2} requests/collected repository ({:.2} per repository of the org), {:.1} s wall, {} error rows",
         c.total,
         c.total as f64 / collected as f64,
+        c.total as f64 / repos as f64,
         wall.as_secs_f64(),
         ds.row_count("collection_errors")
     );
@@ -88,9 +89,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let wall = t.elapsed();
     let c = server.counters();
     println!(
-        "REST only, cold: {} requests, {:.2} requests/repository, {:.1} s wall",
+        "REST only, cold: {} requests, {:.2} requests/collected repository ({:.2} per repository of the org), {:.1} s wall",
         c.total,
         c.total as f64 / collected as f64,
+        c.total as f64 / repos as f64,
         wall.as_secs_f64()
     );
     let mut differ = 0;
