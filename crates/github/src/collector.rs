@@ -123,6 +123,9 @@ struct Ctx {
     org: String,
     stopped: Arc<AtomicBool>,
     full: bool,
+    /// Set when the server refused a GraphQL request as a whole (e.g. a GHES release whose
+    /// schema lacks a field): the rest of the run reads over REST without trying again.
+    graphql_off: Arc<AtomicBool>,
 }
 
 /// Outcome of a call that may legitimately answer 404 (e.g. "Branch not protected").
@@ -271,6 +274,7 @@ pub async fn collect(opts: &GithubOptions) -> Result<Dataset, Error> {
 
     let mut rows = Rows::default();
     let mut clients: Vec<HttpClient> = Vec::new();
+    let graphql_off = Arc::new(AtomicBool::new(!opts.graphql));
     for org in &opts.orgs {
         let client = match (&opts.app, clients.first()) {
             (Some(app), _) => {
@@ -295,6 +299,7 @@ pub async fn collect(opts: &GithubOptions) -> Result<Dataset, Error> {
             org: org.clone(),
             stopped: stopped.clone(),
             full: opts.full,
+            graphql_off: graphql_off.clone(),
         };
         rows.merge(collect_org(&ctx, opts, &progress).await);
         if stopped.load(Ordering::SeqCst) {
@@ -849,11 +854,7 @@ async fn collect_org(ctx: &Ctx, opts: &GithubOptions, progress: &Progress) -> Ro
     let org_ctx = &org_ctx;
     let mut batches = futures::stream::iter(selected.chunks(graphql::BATCH_SIZE).map(
         |chunk| async move {
-            let prefetched = if opts.graphql {
-                prefetch(ctx, chunk).await
-            } else {
-                HashMap::new()
-            };
+            let prefetched = prefetch(ctx, chunk).await;
             let prefetched = &prefetched;
             futures::stream::iter(chunk.iter().map(|r| async move {
                 let pre = s(r, "name").and_then(|n| prefetched.get(&n));
@@ -877,32 +878,45 @@ async fn collect_org(ctx: &Ctx, opts: &GithubOptions, progress: &Progress) -> Ro
 
 /// One GraphQL request for `repos`; an empty map (everything left to REST) when it fails.
 async fn prefetch(ctx: &Ctx, repos: &[Value]) -> HashMap<String, graphql::Prefetch> {
-    if ctx.stopped.load(Ordering::SeqCst) {
+    if ctx.stopped.load(Ordering::SeqCst) || ctx.graphql_off.load(Ordering::SeqCst) {
         return HashMap::new();
     }
     let names: Vec<String> = repos.iter().filter_map(|r| s(r, "name")).collect();
     let url = graphql::endpoint(&ctx.base);
+    let refused = |why: &str| {
+        if !ctx.graphql_off.swap(true, Ordering::SeqCst) {
+            tracing::warn!("GraphQL refused ({why}); reading every repository over REST");
+        }
+        HashMap::new()
+    };
     match ctx
         .client
         .post_json(&url, &graphql::request(&ctx.org, &names))
         .await
     {
-        Ok(resp) => {
-            let out = graphql::parse(&names, &resp.body);
-            if out.len() < names.len() {
-                tracing::debug!(
-                    org = %ctx.org,
-                    answered = out.len(),
-                    asked = names.len(),
-                    "GraphQL batch left repositories to REST"
-                );
+        Ok(resp) => match graphql::parse(&names, &resp.body) {
+            Ok(out) => {
+                if out.len() < names.len() {
+                    tracing::debug!(
+                        org = %ctx.org,
+                        answered = out.len(),
+                        asked = names.len(),
+                        "GraphQL batch left repositories to REST"
+                    );
+                }
+                out
             }
-            out
-        }
+            Err(message) => refused(&message),
+        },
         Err(e) if e.is_fatal() => {
             ctx.record(None, "repositories", "/graphql", &e, None);
             HashMap::new()
         }
+        Err(HttpError::Status {
+            status: 401 | 403 | 404 | 410,
+            message,
+            ..
+        }) => refused(&message),
         Err(e) => {
             // Nothing is lost: every repository of the batch is read over REST instead.
             tracing::warn!(org = %ctx.org, "GraphQL batch failed ({e}); reading its repositories over REST");

@@ -135,8 +135,12 @@ pub(crate) fn endpoint(rest_base: &str) -> String {
 }
 
 /// Splits a response for `names` into one [`Prefetch`] per repository name. Repositories the
-/// response has nothing usable for are absent.
-pub(crate) fn parse(names: &[String], response: &Value) -> HashMap<String, Prefetch> {
+/// response has nothing usable for are absent. `Err` (with GitHub's message) when the request
+/// was refused as a whole: an error without a path, or no `data`.
+pub(crate) fn parse(
+    names: &[String],
+    response: &Value,
+) -> Result<HashMap<String, Prefetch>, String> {
     // Fields of a repository that an `errors` entry made unusable ("" = the whole repository).
     let mut broken: HashMap<String, Vec<String>> = HashMap::new();
     for e in response
@@ -151,7 +155,13 @@ pub(crate) fn parse(names: &[String], response: &Value) -> HashMap<String, Prefe
             .map(|p| p.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         match path.as_slice() {
-            [] => return HashMap::new(),
+            [] => {
+                return Err(e
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .unwrap_or("an error without a path")
+                    .to_string());
+            }
             [alias] => broken
                 .entry((*alias).to_string())
                 .or_default()
@@ -163,7 +173,11 @@ pub(crate) fn parse(names: &[String], response: &Value) -> HashMap<String, Prefe
         }
     }
     let Some(data) = response.get("data").and_then(Value::as_object) else {
-        return HashMap::new();
+        return Err(response
+            .pointer("/errors/0/message")
+            .and_then(Value::as_str)
+            .unwrap_or("the response has no data")
+            .to_string());
     };
     let mut out = HashMap::new();
     for (i, name) in names.iter().enumerate() {
@@ -178,7 +192,7 @@ pub(crate) fn parse(names: &[String], response: &Value) -> HashMap<String, Prefe
         let ok = |field: &str| !bad.iter().any(|b| b == field);
         out.insert(name.clone(), repository(repo, &ok));
     }
-    out
+    Ok(out)
 }
 
 fn repository(repo: &Value, ok: &dyn Fn(&str) -> bool) -> Prefetch {
@@ -511,7 +525,7 @@ mod tests {
                 {"type": "NOT_FOUND", "path": ["r1"], "message": "gone"}
             ]
         });
-        let out = parse(&names, &response);
+        let out = parse(&names, &response).expect("partial answer");
         let a = &out["a"];
         assert!(a.collaborators.is_none());
         assert_eq!(a.protection, Some(None));
@@ -526,7 +540,10 @@ mod tests {
         let names = vec!["a".to_string()];
         let response =
             json!({"errors": [{"message": "Field 'x' doesn't exist on type 'Repository'"}]});
-        assert!(parse(&names, &response).is_empty());
+        assert_eq!(
+            parse(&names, &response).err().as_deref(),
+            Some("Field 'x' doesn't exist on type 'Repository'")
+        );
     }
 
     #[test]

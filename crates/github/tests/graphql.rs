@@ -142,3 +142,22 @@ async fn on_the_hand_written_estate_both_ways_agree_too() {
     assert_eq!(tables(&batched), tables(&rest));
     assert!(batched.row_count("branch_policies") > 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_schema_without_the_fields_is_tried_once_then_rest_reads_everything() {
+    let server = FakeGithub::start(scenario()).await.expect("start");
+    let rest = collect(&server, "gq", false).await;
+    let mut old = scenario();
+    old.faults.graphql_old_schema = true;
+    server.set_scenario(old);
+    server.reset_counters();
+    let ds = collect(&server, "gq", true).await;
+    let c = server.counters();
+    assert_eq!(tables(&ds), tables(&rest));
+    assert!(rows(&ds, "collection_errors").is_empty());
+    // Two batches may be in flight when the first answer arrives; the third is never sent.
+    assert!(
+        c.per_endpoint.get("POST /graphql").is_some_and(|n| *n <= 2),
+        "{c:?}"
+    );
+}

@@ -95,6 +95,9 @@ pub struct Faults {
     pub seed: u64,
     /// `POST /graphql` always answers `502` (a proxy or server without GraphQL).
     pub graphql_unavailable: bool,
+    /// `POST /graphql` refuses every query as an older GHES schema would
+    /// (`Field 'rules' doesn't exist on type 'Ref'`).
+    pub graphql_old_schema: bool,
 }
 
 impl Default for Faults {
@@ -108,6 +111,7 @@ impl Default for Faults {
             truncate_rate: 0.0,
             seed: 42,
             graphql_unavailable: false,
+            graphql_old_schema: false,
         }
     }
 }

@@ -446,7 +446,14 @@ pub(crate) async fn handle(
         let body = serde_json::to_vec(&render::error_body("Bad Gateway", 502)).unwrap_or_default();
         return json_response(StatusCode::BAD_GATEWAY, body, rate_headers(used));
     }
-    let reply = if is_graphql {
+    let reply = if is_graphql && faults.graphql_old_schema {
+        Reply::Json(json!({"errors": [{
+            "path": ["query Batch", "r0", "defaultBranchRef", "rules"],
+            "extensions": {"code": "undefinedField", "typeName": "Ref", "fieldName": "rules"},
+            "locations": [{"line": 1, "column": 1}],
+            "message": "Field 'rules' doesn't exist on type 'Ref'"
+        }]}))
+    } else if is_graphql {
         Reply::Json(super::graphql::execute(&scenario, &request_body))
     } else {
         route(&scenario, &method, &segments, &query, &base)
