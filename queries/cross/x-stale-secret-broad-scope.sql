@@ -7,7 +7,12 @@
 -- tactics: credential-access, lateral-movement, persistence
 -- references: Defender: "GitHub organizations should not make action secrets accessible to all repositories"; Defender: "Azure DevOps variable groups with secret variables shouldn't grant access to all pipelines"; Defender: "Azure DevOps secure files shouldn't grant access to all pipelines"
 -- param: max_age_days = 365
-WITH ado_open AS (
+WITH as_of AS (
+    -- Age is judged at collection time (the newest run's start), so a snapshot gives the same
+    -- answer on any later day; with no run recorded, at the current time.
+    SELECT coalesce(max(started_at), now()) AS as_of_time FROM collection_runs
+),
+ado_open AS (
     SELECT DISTINCT sec.platform, sec.host, sec.org, coalesce(sec.project, '') AS project, sec.scope,
            coalesce(sec.container, '') AS container, sec.name
     FROM secrets sec
@@ -37,12 +42,12 @@ SELECT
     concat_ws('/', org, project) || ':' || scope || ':' || coalesce(container || '/', '') || name AS resource,
     CASE
         WHEN changed_at IS NULL THEN coalesce(broad, 'narrowly scoped') || '; last rotation unknown'
-        ELSE coalesce(broad, 'narrowly scoped') || '; last rotated ' || CAST(CAST(floor((date_part('epoch', now()) - date_part('epoch', changed_at)) / 86400) AS BIGINT) AS VARCHAR) || ' days ago'
+        ELSE coalesce(broad, 'narrowly scoped') || '; last rotated ' || CAST(CAST(floor((date_part('epoch', as_of_time) - date_part('epoch', changed_at)) / 86400) AS BIGINT) AS VARCHAR) || ' days ago'
     END AS reason,
     CASE
-        WHEN broad IS NOT NULL AND changed_at < now() - INTERVAL '{{max_age_days}} days' THEN 'fail'
+        WHEN broad IS NOT NULL AND changed_at < as_of_time - INTERVAL '{{max_age_days}} days' THEN 'fail'
         WHEN broad IS NOT NULL AND changed_at IS NULL THEN 'unknown'
         ELSE 'pass'
     END AS status,
     platform, host, org, project, repo
-FROM s
+FROM s CROSS JOIN as_of
