@@ -41,6 +41,7 @@ pub(crate) struct Prefetch {
 const FRAGMENTS: &str = r#"
 fragment Repo on Repository {
   name
+  viewerPermission
   defaultBranchRef {
     name
     branchProtectionRule {
@@ -225,6 +226,16 @@ fn repository(repo: &Value, ok: &dyn Fn(&str) -> bool) -> Prefetch {
     }
     if p.files.is_none() && ok("root") && ok("dotGithub") {
         p.files = files(repo);
+    }
+    // Below admin, GitHub may answer "no protection rule", "no bypass actors" or "no deploy
+    // keys" for what it hides: leave those to REST, which says when it cannot see them.
+    let empty = matches!(branch, Some(Value::Null));
+    if repo.get("viewerPermission").and_then(Value::as_str) != Some("ADMIN") {
+        if p.protection == Some(None) && !empty {
+            p.protection = None;
+        }
+        p.bypass.clear();
+        p.deploy_keys = None;
     }
     p
 }
@@ -511,6 +522,7 @@ mod tests {
         let response = json!({
             "data": {
                 "r0": {
+                    "viewerPermission": "ADMIN",
                     "defaultBranchRef": {"branchProtectionRule": null, "rules": {"totalCount": 0, "nodes": []}},
                     "collaborators": null,
                     "deployKeys": {"totalCount": 0},
@@ -533,6 +545,29 @@ mod tests {
         assert_eq!(a.environments, Some(2));
         assert!(a.files.as_ref().is_some_and(BTreeMap::is_empty));
         assert!(!out.contains_key("b"));
+    }
+
+    #[test]
+    fn below_admin_an_absent_protection_or_key_list_is_left_to_rest() {
+        let names = vec!["a".to_string(), "b".to_string()];
+        let repo = |perm: &str| {
+            json!({
+                "viewerPermission": perm,
+                "defaultBranchRef": {"branchProtectionRule": null, "rules": {"totalCount": 0, "nodes": []}},
+                "collaborators": {"totalCount": 0, "edges": []},
+                "deployKeys": {"totalCount": 0},
+                "environments": {"totalCount": 0},
+                "root": {"entries": []},
+                "dotGithub": null
+            })
+        };
+        let response = json!({"data": {"r0": repo("ADMIN"), "r1": repo("WRITE")}});
+        let out = parse(&names, &response).expect("answer");
+        assert_eq!(out["a"].protection, Some(None));
+        assert_eq!(out["a"].deploy_keys, Some(0));
+        assert_eq!(out["b"].protection, None);
+        assert_eq!(out["b"].deploy_keys, None);
+        assert_eq!(out["b"].environments, Some(0));
     }
 
     #[test]
