@@ -452,7 +452,13 @@ impl HttpClient {
                 }
             };
             let remaining = header_i64(&headers, "x-ratelimit-remaining");
-            if let Some(r) = remaining {
+            // GitHub's GraphQL points are a budget of their own; the figure reported (progress,
+            // `collection_runs.rate_limit_remaining`) is the REST one.
+            let own_budget = headers
+                .get("x-ratelimit-resource")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|r| r == "graphql");
+            if let Some(r) = remaining.filter(|_| !own_budget) {
                 self.inner
                     .counters
                     .rate_limit_remaining
