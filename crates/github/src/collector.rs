@@ -1266,7 +1266,9 @@ async fn collect_repo(
         url: s(r, "html_url"),
     ));
 
-    // Pipeline files: one blob each (content-addressed, so the ETag cache always hits).
+    // Pipeline files: the text the GraphQL listing brought, else one blob each
+    // (content-addressed, so the ETag cache always hits). `None` = the fetch failed (recorded);
+    // `Some(None)` = the blob is not text.
     let blobs = futures::future::join_all(pipeline_files.iter().map(|(path, sha)| {
         let url = format!("{p}/git/blobs/{sha}");
         let text = listed
@@ -1274,12 +1276,12 @@ async fn collect_repo(
             .and_then(|(_, text)| text.clone());
         async move {
             if let Some(text) = text {
-                return (path.clone(), Some(Ok(text)));
+                return (path.clone(), Some(Some(text)));
             }
             let blob = ctx
                 .json(repo, "pipelines", &url, Some("contents=read"))
                 .await;
-            (path.clone(), blob.map(Err))
+            (path.clone(), blob.map(|b| decode_content(&b)))
         }
     }));
 
@@ -1494,13 +1496,9 @@ async fn collect_repo(
 
     // pipelines
     for (path, blob) in blobs {
-        let content = match &blob {
-            Some(Ok(text)) => Some(text.clone()),
-            Some(Err(rest)) => decode_content(rest),
-            None => None,
-        };
-        let Some(content) = content else {
-            if blob.is_some() {
+        let content = match blob {
+            Some(Some(text)) => text,
+            Some(None) => {
                 ctx.errors.record(
                     &ctx.ectx(repo, "pipelines"),
                     &endpoint_of(&ctx.url(format!("{p}/contents/{path}"))),
@@ -1508,8 +1506,9 @@ async fn collect_repo(
                     "blob is not base64 UTF-8 text",
                     None,
                 );
+                continue;
             }
-            continue;
+            None => continue,
         };
         let fctx = devquery_pipelines::FileContext {
             platform: GITHUB.to_string(),

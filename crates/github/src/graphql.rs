@@ -244,6 +244,13 @@ fn total(conn: Option<&Value>) -> Option<u64> {
     conn?.get("totalCount")?.as_u64()
 }
 
+/// A connection's `key` list (`nodes` or `edges`) when it holds every item (`totalCount`);
+/// `None` when there are more pages, which REST then reads.
+fn whole_page<'a>(conn: &'a Value, key: &str) -> Option<&'a Vec<Value>> {
+    let items = conn.get(key)?.as_array()?;
+    (total(Some(conn))? <= items.len() as u64).then_some(items)
+}
+
 /// A `BranchProtectionRule` (or null) as the REST protection object.
 fn protection(rule: &Value) -> Option<Value> {
     if rule.is_null() {
@@ -300,12 +307,8 @@ fn protection(rule: &Value) -> Option<Value> {
 
 /// `Ref.rules` as `rules/branches` items (active rulesets only); `None` when more than a page.
 fn rules(conn: &Value) -> Option<Vec<Value>> {
-    let nodes = conn.get("nodes")?.as_array()?;
-    if total(Some(conn))? > nodes.len() as u64 {
-        return None;
-    }
     Some(
-        nodes
+        whole_page(conn, "nodes")?
             .iter()
             .filter(|n| {
                 n.pointer("/repositoryRuleset/enforcement")
@@ -353,14 +356,9 @@ fn bypass_actors(conn: &Value) -> HashMap<String, Vec<Value>> {
         let Some(actors) = rs.get("bypassActors").filter(|b| !b.is_null()) else {
             continue;
         };
-        let nodes = actors
-            .get("nodes")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        if total(Some(actors)).is_none_or(|t| t > nodes.len() as u64) {
+        let Some(nodes) = whole_page(actors, "nodes") else {
             continue;
-        }
+        };
         let list = nodes
             .iter()
             .map(|a| {
@@ -423,12 +421,8 @@ fn snake(camel: &str) -> String {
 
 /// Collaborator edges as REST items; `None` when more than a page (REST pages the rest).
 fn collaborators(conn: &Value) -> Option<Vec<Value>> {
-    let edges = conn.get("edges")?.as_array()?;
-    if total(Some(conn))? > edges.len() as u64 {
-        return None;
-    }
     Some(
-        edges
+        whole_page(conn, "edges")?
             .iter()
             .filter_map(|e| {
                 let login = e.pointer("/node/login")?.as_str()?;

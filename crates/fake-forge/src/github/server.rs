@@ -541,40 +541,35 @@ pub(crate) async fn handle(
         }
     };
 
+    let mut rate = rate_headers(used);
     if is_graphql {
-        // GraphQL answers are never conditional (no ETag, no 304), as on GitHub.
-        let mut h = rate_headers(used);
-        if let Some(r) = h.iter_mut().find(|(k, _)| *k == "x-ratelimit-resource") {
+        // GraphQL answers are never conditional (no ETag, no 304) and have a budget of their own,
+        // as on GitHub.
+        if let Some(r) = rate.iter_mut().find(|(k, _)| *k == "x-ratelimit-resource") {
             r.1 = "graphql".into();
         }
-        let mut body = body;
-        if faults.truncate_rate > 0.0
-            && state.draw(&request_key, attempt, "truncate") < faults.truncate_rate
-            && body.len() > 2
-        {
-            counters.truncated.fetch_add(1, Ordering::Relaxed);
-            body.truncate(body.len() / 2);
-        }
-        return json_response(status, body, h);
-    }
-    let etag = etag_of(&body);
-    let if_none_match = headers.get("if-none-match").and_then(|v| v.to_str().ok());
-    if if_none_match == Some(etag.as_str()) {
-        counters.not_modified.fetch_add(1, Ordering::Relaxed);
-        let used = {
-            let mut w = match state.rate.lock() {
-                Ok(w) => w,
-                Err(p) => p.into_inner(),
+    } else {
+        let etag = etag_of(&body);
+        let if_none_match = headers.get("if-none-match").and_then(|v| v.to_str().ok());
+        if if_none_match == Some(etag.as_str()) {
+            counters.not_modified.fetch_add(1, Ordering::Relaxed);
+            let used = {
+                let mut w = match state.rate.lock() {
+                    Ok(w) => w,
+                    Err(p) => p.into_inner(),
+                };
+                w.used = w.used.saturating_sub(1);
+                w.used
             };
-            w.used = w.used.saturating_sub(1);
-            w.used
-        };
-        let mut h = rate_headers(used);
-        h.push(("etag", etag));
-        h.extend(extra);
-        let mut resp = json_response(StatusCode::NOT_MODIFIED, Vec::new(), h);
-        resp.headers_mut().remove("content-type");
-        return resp;
+            let mut h = rate_headers(used);
+            h.push(("etag", etag));
+            h.extend(extra);
+            let mut resp = json_response(StatusCode::NOT_MODIFIED, Vec::new(), h);
+            resp.headers_mut().remove("content-type");
+            return resp;
+        }
+        extra.push(("etag", etag));
+        extra.push(("cache-control", "private, max-age=60, s-maxage=60".into()));
     }
     let mut body = body;
     if faults.truncate_rate > 0.0
@@ -584,9 +579,7 @@ pub(crate) async fn handle(
         counters.truncated.fetch_add(1, Ordering::Relaxed);
         body.truncate(body.len() / 2);
     }
-    extra.push(("etag", etag));
-    extra.push(("cache-control", "private, max-age=60, s-maxage=60".into()));
-    json_response(status, body, [rate_headers(used), extra].concat())
+    json_response(status, body, [rate, extra].concat())
 }
 
 /// `GET /repos/{owner}/{repo}/...`-style template of a request, for counters.
