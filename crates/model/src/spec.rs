@@ -130,6 +130,33 @@ pub mod types {
             false,
         )
     }
+    /// A map from text keys to 64-bit integer values (e.g. a key's line in a file).
+    pub fn int_map() -> DataType {
+        DataType::Map(
+            Arc::new(Field::new(
+                "entries",
+                DataType::Struct(Fields::from(vec![
+                    Field::new("key", DataType::Utf8, false),
+                    Field::new("value", DataType::Int64, true),
+                ])),
+                false,
+            )),
+            false,
+        )
+    }
+    /// A list of source positions: structs of `expression` (text), `line` and `column`
+    /// (1-based integers), all nullable.
+    pub fn position_list() -> DataType {
+        DataType::List(Arc::new(Field::new(
+            "item",
+            DataType::Struct(Fields::from(vec![
+                Field::new("expression", DataType::Utf8, true),
+                Field::new("line", DataType::Int64, true),
+                Field::new("column", DataType::Int64, true),
+            ])),
+            true,
+        )))
+    }
     /// A struct of nullable text fields.
     pub fn text_struct(fields: &[&str]) -> DataType {
         DataType::Struct(Fields::from(

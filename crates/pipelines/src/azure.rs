@@ -98,8 +98,12 @@ pub(crate) fn parse(
         read_resources(res, &mut st);
     }
     let p = &mut out.pipeline;
+    p.line = sink.pos().first_key_line(doc);
+    p.key_lines = sink.pos().key_lines(doc);
     if !is_template {
-        p.triggers = Some(triggers(doc));
+        let names = triggers(doc);
+        p.trigger_lines = trigger_lines(doc, &names, sink);
+        p.triggers = Some(names);
     }
     let pool = get(doc, "pool");
     p.pool = pool.and_then(pool_name);
@@ -129,6 +133,8 @@ pub(crate) fn parse(
                 if let Some(t) = get_str(stage, "template") {
                     st.template(&t);
                     let mut job = sink.job(&format!("template{si}"));
+                    (job.line, job.column) = sink.pos().line_column(stage);
+                    job.key_lines = sink.pos().key_lines(stage);
                     job.name = Some(t.clone());
                     job.reusable_workflow = Some(t);
                     job.env = get(stage, "parameters").and_then(string_map);
@@ -159,6 +165,9 @@ pub(crate) fn parse(
         }
         if let Some(root_steps) = get(root, "steps") {
             let mut job = sink.job("Job");
+            if let Some(key) = sink.pos().key(root, "steps") {
+                (job.line, job.column) = (key.line_i64(), key.column_i64());
+            }
             apply_pool(&mut job, pool);
             jobs.push(job);
             read_steps(root_steps, "Job", &mut st, sink, &mut steps);
@@ -170,6 +179,48 @@ pub(crate) fn parse(
     p.resources = non_empty_vec(std::mem::take(&mut st.resources));
     out.jobs.extend(jobs);
     out.steps.extend(steps);
+}
+
+/// The line declaring each trigger: the `trigger`, `pr` and `schedules` keys, and the
+/// `trigger` of the first pipeline or repository resource that has one (else the resource
+/// list's key). Triggers on by default (no `trigger` / `pr` key) have no line.
+fn trigger_lines(doc: &Value, names: &[String], sink: &Sink<'_>) -> Option<BTreeMap<String, i64>> {
+    let pos = sink.pos();
+    let mut out = BTreeMap::new();
+    for name in names {
+        let line = match name.as_str() {
+            "push" => pos.key_line(doc, "trigger"),
+            "pr" => pos.key_line(doc, "pr"),
+            "schedule" => pos.key_line(doc, "schedules"),
+            "pipeline" => resource_trigger_line(doc, "pipelines", sink),
+            "repository" => resource_trigger_line(doc, "repositories", sink),
+            _ => None,
+        };
+        if let Some(line) = line {
+            out.insert(name.clone(), line);
+        }
+    }
+    non_empty(out)
+}
+
+/// The line of the first `trigger:` in a resource list (`resources.pipelines`), or of the
+/// list's key.
+fn resource_trigger_line(doc: &Value, key: &str, sink: &Sink<'_>) -> Option<i64> {
+    let pos = sink.pos();
+    let res = get(doc, "resources")?;
+    get(res, key)
+        .map(ado_items)
+        .unwrap_or_default()
+        .into_iter()
+        .find_map(|item| {
+            get(item, "trigger")
+                .filter(|t| {
+                    !matches!(t, Value::Bool(false))
+                        && !scalar(t).is_some_and(|s| s.eq_ignore_ascii_case("none"))
+                })
+                .and_then(|_| pos.key_line(item, "trigger"))
+        })
+        .or_else(|| pos.key_line(res, key))
 }
 
 /// `trigger` / `pr` → `push` / `pr` (both on by default when absent), `schedules` →
@@ -369,6 +420,8 @@ fn read_jobs(
         if let Some(t) = get_str(item, "template") {
             st.template(&t);
             let mut job = sink.job(&prefix(&format!("template{ji}")));
+            (job.line, job.column) = sink.pos().line_column(item);
+            job.key_lines = sink.pos().key_lines(item);
             job.stage = stage.map(str::to_string);
             job.name = Some(t.clone());
             job.reusable_workflow = Some(t);
@@ -388,6 +441,8 @@ fn read_jobs(
             });
         let job_id = prefix(&name);
         let mut job = sink.job(&job_id);
+        (job.line, job.column) = sink.pos().line_column(item);
+        job.key_lines = sink.pos().key_lines(item);
         job.stage = stage.map(str::to_string);
         job.name = get_str(item, "displayName").or(Some(name));
         apply_pool(&mut job, get(item, "pool").or(pool));
@@ -454,8 +509,11 @@ fn read_steps(
         sink.error(format!("{job_id}: `steps` is not a list"));
         return;
     }
+    let pos = sink.pos();
     for (i, item) in ado_items(v).into_iter().enumerate() {
         let mut row = sink.step(job_id, start + i);
+        (row.line, row.column) = pos.line_column(item);
+        row.key_lines = pos.key_lines(item);
         row.name = get_str(item, "displayName").or_else(|| get_str(item, "name"));
         row.if_condition = get_str(item, "condition");
         row.env = get(item, "env").and_then(string_map);
@@ -465,6 +523,9 @@ fn read_steps(
         {
             row.kind = Some("run".to_string());
             row.shell = Some(shell.to_string());
+            let found = expr::ado_untrusted_occurrences(&script);
+            row.untrusted_input_positions =
+                Some(pos.expressions(get(item, shell), &script, &found));
             row.untrusted_inputs = Some(expr::ado_untrusted_macros(&script));
             row.script = Some(script);
         } else if let Some(task) = get_str(item, "task") {
@@ -472,8 +533,11 @@ fn read_steps(
             row.action_ref = task.rsplit_once('@').map(|(_, v)| v.to_string());
             row.with = get(item, "inputs").and_then(string_map);
             if let Some(inputs) = get(item, "inputs")
-                && let Some(script) = get_any(inputs, SCRIPT_INPUTS).and_then(scalar)
+                && let Some(node) = get_any(inputs, SCRIPT_INPUTS)
+                && let Some(script) = scalar(node)
             {
+                let found = expr::ado_untrusted_occurrences(&script);
+                row.untrusted_input_positions = Some(pos.expressions(Some(node), &script, &found));
                 row.untrusted_inputs = Some(expr::ado_untrusted_macros(&script));
                 row.script = Some(script);
             }

@@ -64,17 +64,27 @@ const ADO_UNTRUSTED: &[&str] = &[
 
 /// The bodies of the `${{ ... }}` expressions in a text.
 pub(crate) fn expressions(text: &str) -> Vec<&str> {
+    expression_spans(text)
+        .into_iter()
+        .map(|(_, body)| body)
+        .collect()
+}
+
+/// The `${{ ... }}` expressions of a text: the byte offset of each `${{` and the body.
+fn expression_spans(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${{") {
-        let after = &rest[start + 3..];
+    let mut at = 0;
+    while let Some(start) = text.get(at..).and_then(|rest| rest.find("${{")) {
+        let open = at + start;
+        let body_start = open + 3;
+        let after = text.get(body_start..).unwrap_or_default();
         match find_expr_end(after) {
             Some(end) => {
-                out.push(&after[..end]);
-                rest = &after[end + 2..];
+                out.push((open, &after[..end]));
+                at = body_start + end + 2;
             }
             None => {
-                out.push(after);
+                out.push((open, after));
                 break;
             }
         }
@@ -220,11 +230,41 @@ fn is_untrusted(path: &str) -> bool {
 /// de-duplicated in order of appearance.
 pub fn github_untrusted_inputs(script: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for expr in expressions(script) {
+    for o in github_untrusted_occurrences(script) {
+        if !out.contains(&o.input) {
+            out.push(o.input);
+        }
+    }
+    out
+}
+
+/// One place where a script expands an untrusted input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Occurrence {
+    /// The input, as listed in `untrusted_inputs`.
+    pub input: String,
+    /// Byte offset in the script of the expression's opening `marker`.
+    pub offset: usize,
+    /// How the expression opens: `${{`, `$(` or `$[`.
+    pub marker: &'static str,
+}
+
+/// Every occurrence of an untrusted GitHub context in a script's `${{ ... }}` expressions, in
+/// order (an expression naming several untrusted contexts gives one occurrence per context).
+pub(crate) fn github_untrusted_occurrences(script: &str) -> Vec<Occurrence> {
+    let mut out: Vec<Occurrence> = Vec::new();
+    for (offset, expr) in expression_spans(script) {
         for path in context_refs(expr) {
             let lower = path.to_ascii_lowercase();
-            if lower.starts_with("github") && is_untrusted(&lower) && !out.contains(&lower) {
-                out.push(lower);
+            if lower.starts_with("github")
+                && is_untrusted(&lower)
+                && !out.iter().any(|o| o.offset == offset && o.input == lower)
+            {
+                out.push(Occurrence {
+                    input: lower,
+                    offset,
+                    marker: "${{",
+                });
             }
         }
     }
@@ -235,61 +275,105 @@ pub fn github_untrusted_inputs(script: &str) -> Vec<String> {
 /// or as `variables['Name']` / `variables.Name` in template and runtime expressions.
 pub fn ado_untrusted_macros(script: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let mut push = |name: &str| {
-        if let Some(canonical) = ADO_UNTRUSTED.iter().find(|c| c.eq_ignore_ascii_case(name))
-            && !out.iter().any(|o| o == canonical)
+    for o in ado_matches(script) {
+        if !out.contains(&o.input) {
+            out.push(o.input);
+        }
+    }
+    out
+}
+
+/// Every occurrence of a pull-request-controlled Azure Pipelines variable in a script, sorted
+/// by position (one per expression and variable).
+pub(crate) fn ado_untrusted_occurrences(script: &str) -> Vec<Occurrence> {
+    let mut out: Vec<Occurrence> = Vec::new();
+    for o in ado_matches(script) {
+        if !out
+            .iter()
+            .any(|x| x.offset == o.offset && x.input == o.input)
         {
-            out.push((*canonical).to_string());
+            out.push(o);
+        }
+    }
+    out.sort_by_key(|o| o.offset);
+    out
+}
+
+/// Untrusted variables in a script: `$(...)` macros first, then the template and runtime
+/// expressions reading `variables` (the order `ado_untrusted_macros` lists them in).
+fn ado_matches(script: &str) -> Vec<Occurrence> {
+    let mut out = Vec::new();
+    let mut push = |name: &str, offset: usize, marker: &'static str| {
+        if let Some(canonical) = ADO_UNTRUSTED.iter().find(|c| c.eq_ignore_ascii_case(name)) {
+            out.push(Occurrence {
+                input: (*canonical).to_string(),
+                offset,
+                marker,
+            });
         }
     };
-    let mut rest = script;
-    while let Some(start) = rest.find("$(") {
-        let after = &rest[start + 2..];
+    let mut at = 0;
+    while let Some(start) = script.get(at..).and_then(|rest| rest.find("$(")) {
+        let open = at + start;
+        let after = script.get(open + 2..).unwrap_or_default();
         let end = after
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-'))
             .unwrap_or(after.len());
         if after[end..].starts_with(')') {
-            push(&after[..end]);
+            push(&after[..end], open, "$(");
         }
-        rest = &after[end..];
+        at = open + 2 + end;
     }
-    let lower = script.to_ascii_lowercase();
-    if lower.contains("variables") {
-        for expr in expressions(script)
+    if script.to_ascii_lowercase().contains("variables") {
+        let template = expression_spans(script)
             .into_iter()
-            .chain(runtime_expressions(script))
-        {
-            for path in context_refs(expr) {
-                if let Some(name) = path
-                    .strip_prefix("variables.")
-                    .or_else(|| path.strip_prefix("Variables."))
-                {
-                    push(name);
-                }
-            }
-            // `variables['Build.SourceBranch']` keeps its dots inside the quotes.
-            let mut r = expr;
-            while let Some(i) = r.find("variables[") {
-                let after = &r[i + 10..];
-                let inner = after.trim_start_matches([' ', '\'', '"']);
-                let end = inner.find(['\'', '"', ']']).unwrap_or(inner.len());
-                push(&inner[..end]);
-                r = after;
+            .map(|(offset, expr)| (offset, expr, "${{"));
+        let runtime = runtime_expression_spans(script)
+            .into_iter()
+            .map(|(offset, expr)| (offset, expr, "$["));
+        for (offset, expr, marker) in template.chain(runtime) {
+            for name in variables_read(expr) {
+                push(&name, offset, marker);
             }
         }
     }
     out
 }
 
-/// The bodies of Azure Pipelines runtime expressions `$[ ... ]`.
-fn runtime_expressions(text: &str) -> Vec<&str> {
+/// The variable names an expression reads as `variables.Name` or `variables['Name']`.
+fn variables_read(expr: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("$[") {
-        let after = &rest[start + 2..];
+    for path in context_refs(expr) {
+        if let Some(name) = path
+            .strip_prefix("variables.")
+            .or_else(|| path.strip_prefix("Variables."))
+        {
+            out.push(name.to_string());
+        }
+    }
+    // `variables['Build.SourceBranch']` keeps its dots inside the quotes.
+    let mut r = expr;
+    while let Some(i) = r.find("variables[") {
+        let after = &r[i + 10..];
+        let inner = after.trim_start_matches([' ', '\'', '"']);
+        let end = inner.find(['\'', '"', ']']).unwrap_or(inner.len());
+        out.push(inner[..end].to_string());
+        r = after;
+    }
+    out
+}
+
+/// The Azure Pipelines runtime expressions `$[ ... ]` of a text: the byte offset of each `$[`
+/// and the body.
+fn runtime_expression_spans(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(start) = text.get(at..).and_then(|rest| rest.find("$[")) {
+        let open = at + start;
+        let after = text.get(open + 2..).unwrap_or_default();
         let end = after.find(']').unwrap_or(after.len());
-        out.push(&after[..end]);
-        rest = &after[end..];
+        out.push((open, &after[..end]));
+        at = open + 2 + end;
     }
     out
 }
@@ -346,6 +430,35 @@ mod tests {
         let s =
             "${{ secrets.A }} ${{ secrets['B'] }} ${{ toJSON(secrets) }} ${{ secrets[matrix.x] }}";
         assert_eq!(secrets_referenced(s), vec!["A", "B", "*"]);
+    }
+
+    #[test]
+    fn occurrences_carry_offsets() {
+        let s = "a ${{ github.head_ref }} b ${{ github.head_ref || github.event.issue.title }}";
+        let got: Vec<(String, usize)> = github_untrusted_occurrences(s)
+            .into_iter()
+            .map(|o| (o.input, o.offset))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("github.head_ref".to_string(), 2),
+                ("github.head_ref".to_string(), 27),
+                ("github.event.issue.title".to_string(), 27)
+            ]
+        );
+        let s = "x $[ variables['Build.SourceBranch'] ] $(Build.SourceBranch)";
+        let got: Vec<(String, usize, &str)> = ado_untrusted_occurrences(s)
+            .into_iter()
+            .map(|o| (o.input, o.offset, o.marker))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Build.SourceBranch".to_string(), 2, "$["),
+                ("Build.SourceBranch".to_string(), 39, "$(")
+            ]
+        );
     }
 
     #[test]

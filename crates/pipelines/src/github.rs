@@ -39,12 +39,15 @@ pub(crate) fn parse_workflow(docs: &[Value], sink: &mut Sink<'_>, out: &mut Pars
     }
     let p = &mut out.pipeline;
     p.name = get_str(doc, "name");
+    p.line = sink.pos().first_key_line(doc);
+    p.key_lines = sink.pos().key_lines(doc);
     match get(doc, "on") {
         Some(on) => {
             if let Err(e) = yaml::typed::<Trigger>(on, "on") {
                 sink.error(e);
             }
             p.triggers = Some(trigger_names(on));
+            p.trigger_lines = trigger_lines(doc, on, sink);
         }
         None => sink.error("missing `on` (workflow triggers)".to_string()),
     }
@@ -79,6 +82,8 @@ pub(crate) fn parse_workflow(docs: &[Value], sink: &mut Sink<'_>, out: &mut Pars
             normal_job(&job_id, job, sink)
         };
         let mut row = row;
+        (row.line, row.column) = sink.pos().line_column(key);
+        row.key_lines = sink.pos().key_lines(job);
         let mut secrets = workflow_secrets.clone();
         collect_secrets(job, &mut secrets);
         secrets.sort();
@@ -98,6 +103,38 @@ fn trigger_names(on: &Value) -> Vec<String> {
         Value::Mapping(m) => m.keys().filter_map(yaml::key_text).collect(),
         other => yaml::strings(other),
     }
+}
+
+/// The line declaring each event of `on:`: the event's key or list item, or where the scalar of
+/// a single event is written (`on: push`, or `push` on the line after `on:`).
+fn trigger_lines(doc: &Value, on: &Value, sink: &Sink<'_>) -> Option<BTreeMap<String, i64>> {
+    let pos = sink.pos();
+    let mut out = BTreeMap::new();
+    match on {
+        Value::Mapping(m) => {
+            for k in m.keys() {
+                if let (Some(name), Some(line)) = (yaml::key_text(k), pos.line(k)) {
+                    out.entry(name).or_insert(line);
+                }
+            }
+        }
+        Value::Sequence(items) => {
+            for item in items {
+                let Some(line) = pos.line(item) else { continue };
+                for name in yaml::strings(item) {
+                    out.entry(name).or_insert(line);
+                }
+            }
+        }
+        other => {
+            if let Some(line) = pos.line(other).or_else(|| pos.key_line(doc, "on")) {
+                for name in yaml::strings(other) {
+                    out.entry(name).or_insert(line);
+                }
+            }
+        }
+    }
+    non_empty(out)
 }
 
 /// Normalised token permissions: mode (`unset`, `read-all`, `write-all`, `none`, `scoped`)
@@ -656,6 +693,9 @@ fn step_row(
     sink: &mut Sink<'_>,
 ) -> PipelineStepRow {
     let mut row = sink.step(job_id, index);
+    let pos = sink.pos();
+    (row.line, row.column) = pos.line_column(raw);
+    row.key_lines = pos.key_lines(raw);
     row.name = info.name;
     row.if_condition = info.if_condition;
     row.env = get(raw, "env").and_then(string_map);
@@ -684,6 +724,9 @@ fn step_row(
         if is_action(&a, "actions", "github-script")
             && let Some(script) = with.get("script")
         {
+            let node = get(raw, "with").and_then(|w| get(w, "script"));
+            let found = expr::github_untrusted_occurrences(script);
+            row.untrusted_input_positions = Some(pos.expressions(node, script, &found));
             row.untrusted_inputs = Some(expr::github_untrusted_inputs(script));
             row.script = Some(script.clone());
         }
@@ -695,6 +738,8 @@ fn step_row(
         row.ref_kind = a.ref_kind.map(str::to_string);
     } else if let Some(run) = info.run {
         row.kind = Some("run".to_string());
+        let found = expr::github_untrusted_occurrences(&run);
+        row.untrusted_input_positions = Some(pos.expressions(get(raw, "run"), &run, &found));
         row.untrusted_inputs = Some(expr::github_untrusted_inputs(&run));
         row.script = Some(run);
         row.shell = info.shell;
@@ -715,11 +760,17 @@ pub(crate) fn parse_action(docs: &[Value], sink: &mut Sink<'_>, out: &mut Parsed
         return;
     }
     out.pipeline.name = get_str(doc, "name");
+    out.pipeline.line = sink.pos().first_key_line(doc);
+    out.pipeline.key_lines = sink.pos().key_lines(doc);
     let Some(runs) = get(doc, "runs") else {
         sink.error("missing `runs`".to_string());
         return;
     };
     let mut job = sink.job("action");
+    if let Some(key) = sink.pos().key(doc, "runs") {
+        (job.line, job.column) = (key.line_i64(), key.column_i64());
+    }
+    job.key_lines = sink.pos().key_lines(runs);
     job.name = get_str(runs, "using");
     job.secrets_inherit = Some(false);
     let mut secrets = Vec::new();

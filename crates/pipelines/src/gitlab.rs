@@ -4,8 +4,11 @@
 //! `variables` and `secrets`, plus the file's `include`s and `stages`. `extends:` is resolved
 //! within the file (hidden `.template` jobs deep-merged under the job).
 
+use std::collections::BTreeMap;
+
 use yaml_serde::{Mapping, Value};
 
+use crate::positions::Positions;
 use crate::yaml::{self, get, get_str, non_empty_vec, scalar, string_map};
 use crate::{ParsedPipeline, Sink};
 use devquery_model::tables::pipelines::PipelineResource;
@@ -68,18 +71,18 @@ pub(crate) fn parse(docs: &[Value], sink: &mut Sink<'_>, out: &mut ParsedPipelin
         get(doc, "include").is_none() && sink.path().rsplit('/').next() == Some(".gitlab-ci.yml");
     let default_of = |key: &str| default.and_then(|d| get(d, key)).or_else(|| get(doc, key));
 
+    let pos = sink.pos();
+    out.pipeline.line = pos.first_key_line(doc);
+    out.pipeline.key_lines = pos.key_lines(doc);
     out.pipeline.env = get(doc, "variables").and_then(variables);
     out.pipeline.resources = get(doc, "include").map(includes).and_then(non_empty_vec);
 
-    let mut triggers: Vec<String> = Vec::new();
-    let add = |t: &str, triggers: &mut Vec<String>| {
-        if !triggers.iter().any(|x| x == t) {
-            triggers.push(t.to_string());
-        }
-    };
+    let mut triggers = Triggers::default();
     if let Some(rules) = get(doc, "workflow").and_then(|w| get(w, "rules")) {
-        for t in rule_sources(rules) {
-            add(t, &mut triggers);
+        for rule in rules.as_sequence().into_iter().flatten() {
+            for t in rule_triggers(rule) {
+                triggers.add(t, pos.line(rule));
+            }
         }
     }
 
@@ -99,6 +102,8 @@ pub(crate) fn parse(docs: &[Value], sink: &mut Sink<'_>, out: &mut ParsedPipelin
         let merged = resolve_extends(value, top, sink, &job_id, strict_extends);
         let job_v = &merged;
         let mut job = sink.job(&job_id);
+        (job.line, job.column) = pos.line_column(key);
+        job.key_lines = pos.key_lines(value);
         job.name = Some(job_id.clone());
         job.stage = Some(get_str(job_v, "stage").unwrap_or_else(|| "test".to_string()));
         let tags = get(job_v, "tags")
@@ -149,17 +154,12 @@ pub(crate) fn parse(docs: &[Value], sink: &mut Sink<'_>, out: &mut ParsedPipelin
             other => scalar(other),
         });
 
-        let mut sources: Vec<&str> = Vec::new();
-        if let Some(r) = rules {
-            sources.extend(rule_sources(r));
-        } else if let Some(o) = only {
-            sources.extend(only_sources(o));
-        }
+        let sources = job_sources(value, rules, only, pos);
         if sources.is_empty() {
-            sources.push("push");
+            triggers.add("push", None);
         }
-        for s in sources {
-            add(s, &mut triggers);
+        for (t, line) in sources {
+            triggers.add(t, line);
         }
 
         let mut index = 0;
@@ -171,6 +171,18 @@ pub(crate) fn parse(docs: &[Value], sink: &mut Sink<'_>, out: &mut ParsedPipelin
             };
             let Some(body) = body else { continue };
             let mut step = sink.step(&job_id, index);
+            let mut owners = vec![value];
+            owners.extend(ancestors(value, top));
+            if section != "script" {
+                owners.extend(default);
+                owners.push(doc);
+            }
+            if let Some(k) = owners.into_iter().find_map(|o| pos.key(o, section)) {
+                (step.line, step.column) = (k.line_i64(), k.column_i64());
+                step.key_lines = k
+                    .line_i64()
+                    .map(|l| BTreeMap::from([(section.to_string(), l)]));
+            }
             step.kind = Some("run".to_string());
             step.name = Some(section.to_string());
             step.script = Some(yaml::strings(body).join("\n"));
@@ -179,7 +191,75 @@ pub(crate) fn parse(docs: &[Value], sink: &mut Sink<'_>, out: &mut ParsedPipelin
         }
         out.jobs.push(job);
     }
-    out.pipeline.triggers = Some(triggers);
+    out.pipeline.trigger_lines = yaml::non_empty(triggers.lines);
+    out.pipeline.triggers = Some(triggers.names);
+}
+
+/// Normalised triggers in order of appearance, with the first line known for each.
+#[derive(Default)]
+struct Triggers {
+    names: Vec<String>,
+    lines: BTreeMap<String, i64>,
+}
+
+impl Triggers {
+    fn add(&mut self, t: &str, line: Option<i64>) {
+        if !self.names.iter().any(|x| x == t) {
+            self.names.push(t.to_string());
+        }
+        if let Some(line) = line {
+            self.lines.entry(t.to_string()).or_insert(line);
+        }
+    }
+}
+
+/// The triggers a job's `rules:` (or else `only:`) admit, each with the line of the rule (or
+/// of `only:`) when the job itself declares it (inherited rules have no line).
+fn job_sources(
+    raw: &Value,
+    rules: Option<&Value>,
+    only: Option<&Value>,
+    pos: &Positions<'_>,
+) -> Vec<(&'static str, Option<i64>)> {
+    let mut out = Vec::new();
+    if let Some(r) = rules {
+        // A job's own `rules` replace inherited ones, so the merged list is the raw one.
+        let items = get(raw, "rules").unwrap_or(r);
+        for rule in items.as_sequence().into_iter().flatten() {
+            let line = pos.line(rule);
+            out.extend(rule_triggers(rule).into_iter().map(|t| (t, line)));
+        }
+    } else if let Some(o) = only {
+        let line = pos.key_line(raw, "only");
+        out.extend(only_sources(o).into_iter().map(|t| (t, line)));
+    }
+    out
+}
+
+/// The hidden jobs and templates a job `extends`, nearest first (later parents win in GitLab's
+/// merge, so they come first), at most 10 levels deep.
+fn ancestors<'a>(job: &'a Value, top: &'a Mapping) -> Vec<&'a Value> {
+    let mut out: Vec<&Value> = Vec::new();
+    let mut frontier = vec![job];
+    for _ in 0..10 {
+        let mut next = Vec::new();
+        for j in frontier {
+            let parents = get(j, "extends").map(yaml::strings).unwrap_or_default();
+            for parent in parents.iter().rev() {
+                if let Some(p) = top.get(parent.as_str()).map(yaml::untag)
+                    && !out.iter().any(|o| std::ptr::eq(*o, p))
+                {
+                    out.push(p);
+                    next.push(p);
+                }
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        frontier = next;
+    }
+    out
 }
 
 /// An image given as `name` or `{name: ...}`.
@@ -261,41 +341,36 @@ fn includes(v: &Value) -> Vec<PipelineResource> {
     out
 }
 
-/// Triggers a `rules:` list admits (rules with `when: never` exclude, so they add nothing).
-fn rule_sources(rules: &Value) -> Vec<&'static str> {
+/// Triggers one rule of a `rules:` list admits (a rule with `when: never` excludes, so it adds
+/// nothing).
+fn rule_triggers(rule: &Value) -> Vec<&'static str> {
     let mut out = Vec::new();
-    let Some(items) = rules.as_sequence() else {
+    if get_str(rule, "when").as_deref() == Some("never") {
+        return out;
+    }
+    let Some(cond) = get_str(rule, "if") else {
         return out;
     };
-    for rule in items {
-        if get_str(rule, "when").as_deref() == Some("never") {
-            continue;
-        }
-        let Some(cond) = get_str(rule, "if") else {
-            continue;
-        };
-        for clause in cond.split("||") {
-            for part in clause.split("&&") {
-                let part = part.trim().trim_matches(['(', ')']).trim();
-                let negated = part.contains("!=") || part.contains("!~") || part.starts_with('!');
-                if negated {
-                    continue;
-                }
-                if part.contains("CI_PIPELINE_SOURCE") {
-                    for (name, trigger) in SOURCES {
-                        if part.contains(&format!("\"{name}\""))
-                            || part.contains(&format!("'{name}'"))
-                        {
-                            out.push(*trigger);
-                        }
+    for clause in cond.split("||") {
+        for part in clause.split("&&") {
+            let part = part.trim().trim_matches(['(', ')']).trim();
+            let negated = part.contains("!=") || part.contains("!~") || part.starts_with('!');
+            if negated {
+                continue;
+            }
+            if part.contains("CI_PIPELINE_SOURCE") {
+                for (name, trigger) in SOURCES {
+                    if part.contains(&format!("\"{name}\"")) || part.contains(&format!("'{name}'"))
+                    {
+                        out.push(*trigger);
                     }
-                } else if part.contains("$CI_MERGE_REQUEST_")
-                    || part.contains("$CI_EXTERNAL_PULL_REQUEST_")
-                {
-                    out.push("pr");
-                } else if part.contains("$CI_COMMIT_BRANCH") || part.contains("$CI_COMMIT_TAG") {
-                    out.push("push");
                 }
+            } else if part.contains("$CI_MERGE_REQUEST_")
+                || part.contains("$CI_EXTERNAL_PULL_REQUEST_")
+            {
+                out.push("pr");
+            } else if part.contains("$CI_COMMIT_BRANCH") || part.contains("$CI_COMMIT_TAG") {
+                out.push("push");
             }
         }
     }

@@ -1,32 +1,14 @@
 //! Helpers over the generic YAML value (`yaml_serde::Value`, the YAML crate that
-//! `github-actions-models` uses): loading documents, reading scalars, lists and maps leniently,
-//! and flattening Azure Pipelines template expressions.
+//! `github-actions-models` uses): reading scalars, lists and maps leniently, and flattening
+//! Azure Pipelines template expressions. Loading is in [`crate::loader`].
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use yaml_serde::Value;
 
-/// Deepest nesting the helpers walk into (YAML itself is limited to 128 levels by the parser).
+/// Deepest nesting the helpers walk into (the loader allows 256 levels).
 const MAX_DEPTH: usize = 64;
-
-/// Loads every YAML document of a file, with `<<` merge keys applied. An error is a clear
-/// message naming the problem and, when known, its line and column.
-pub(crate) fn load(content: &str) -> Result<Vec<Value>, String> {
-    let mut docs = Vec::new();
-    for document in yaml_serde::Deserializer::from_str(content) {
-        let mut value = Value::deserialize(document).map_err(|e| format!("invalid YAML: {e}"))?;
-        if let Err(e) = value.apply_merge() {
-            tracing::debug!(error = %e, "YAML merge keys could not be applied");
-        }
-        docs.push(value);
-        if docs.len() > 64 {
-            return Err("invalid YAML: more than 64 documents in one file".to_string());
-        }
-    }
-    Ok(docs)
-}
 
 /// The first document that is not null, or null.
 pub(crate) fn first_doc(docs: &[Value]) -> &Value {

@@ -41,5 +41,16 @@ table! {
         needs: text_list() => Option<Vec<String>>,
         /// `if:` / `condition:` / `rules` expression.
         if_condition: text() => Option<String>,
+        /// Line (from 1) of the job in the file: its key under `jobs:` (GitHub), its `- job:` /
+        /// `- deployment:` / `- template:` list item (Azure Pipelines), its top-level key
+        /// (GitLab), `runs:` for an action.
+        line: int() => Option<i64>,
+        /// Column (from 1) where the job's key or list item starts on `line`.
+        column: int() => Option<i64>,
+        /// Each key of the job mapping (`runs-on`, `permissions`, `container`, `services`,
+        /// `secrets`, `uses`, `environment`, `pool`, `image`, `strategy`, …) → the line (from 1) it
+        /// is on: `key_lines['permissions']`. Keys inherited through GitLab `extends` or `default`
+        /// are not listed.
+        key_lines: int_map() => Option<std::collections::BTreeMap<String, i64>>,
     }
 }

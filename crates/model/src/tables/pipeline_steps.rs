@@ -1,5 +1,18 @@
 //! `pipeline_steps`: one row per step or task of a job.
 
+use serde::{Deserialize, Serialize};
+
+/// Where an untrusted expression occurs in a pipeline file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpressionPosition {
+    /// The untrusted input, as listed in `untrusted_inputs` (`github.event.issue.title`).
+    pub expression: Option<String>,
+    /// Line (from 1) where the expression (`${{`, `$(`, `$[`) starts.
+    pub line: Option<i64>,
+    /// Column (from 1) where the expression starts.
+    pub column: Option<i64>,
+}
+
 table! {
     /// Step of a job: an action, a script, a task or a template.
     pipeline_steps => PipelineStepRow, keys [project, repo] {
@@ -45,5 +58,19 @@ table! {
         checkout_pr_head: boolean() => Option<bool>,
         /// `if:` / `condition:` expression.
         if_condition: text() => Option<String>,
+        /// Line (from 1) where the step starts: its first key after `- ` (GitHub, Azure
+        /// Pipelines), or the `before_script` / `script` / `after_script` key (GitLab).
+        line: int() => Option<i64>,
+        /// Column (from 1) where the step starts on `line`.
+        column: int() => Option<i64>,
+        /// Each key of the step mapping (`uses`, `run`, `with`, `env`, `if`, `script`, `bash`,
+        /// `task`, `template`, `checkout`, …) → the line (from 1) it is on:
+        /// `key_lines['uses']`.
+        key_lines: int_map() => Option<std::collections::BTreeMap<String, i64>>,
+        /// Where each untrusted expression of `untrusted_inputs` occurs in the file: one entry
+        /// per occurrence, with `expression` (the same text as in `untrusted_inputs`) and the
+        /// `line` and `column` (from 1) where its `${{` / `$(` / `$[` starts:
+        /// `untrusted_input_positions[1]['line']`.
+        untrusted_input_positions: position_list() => Option<Vec<ExpressionPosition>>,
     }
 }

@@ -54,5 +54,18 @@ table! {
         last_run_at: timestamp() => Option<String>,
         /// Why the file could not be parsed; NULL when it parsed.
         parse_error: text() => Option<String>,
+        /// Line (from 1) of the definition's first top-level key in the file; NULL when not read
+        /// from a file or the file did not parse.
+        line: int() => Option<i64>,
+        /// Each top-level key of the file (`on`, `permissions`, `env`, `jobs`, `trigger`, `pr`,
+        /// `variables`, `extends`, `stages`, every GitLab key, …) → the line (from 1) it is on:
+        /// `key_lines['permissions']`.
+        key_lines: int_map() => Option<std::collections::BTreeMap<String, i64>>,
+        /// Each trigger of `triggers` → the line (from 1) where it is declared: the event under
+        /// `on:` (the `on:` line for `on: push`), Azure `trigger` / `pr` / `schedules` / the
+        /// resource's `trigger`, GitLab `workflow:rules` or job `rules` / `only` entries.
+        /// Triggers that are on by default (Azure `trigger` / `pr` when absent, a GitLab job
+        /// without rules) have no entry: `trigger_lines['pull_request_target']`.
+        trigger_lines: int_map() => Option<std::collections::BTreeMap<String, i64>>,
     }
 }
