@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use devquery_engine::RowFilter;
 
 use crate::commands;
 
@@ -86,9 +87,17 @@ pub struct SourceArgs {
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
 
-    /// Only collect repositories whose name matches this glob (repeatable).
+    /// Only repositories matching this glob (repeatable; `*`, `?`, case-insensitive): the
+    /// repository name, or `org/name` when the glob has a `/`. Narrows every source: a
+    /// snapshot, the demo, a live collection and --path (org-level rows stay for the orgs
+    /// owning a selected repository).
     #[arg(long = "repo", value_name = "GLOB")]
     pub repo: Vec<String>,
+
+    /// Only this organisation's rows (repeatable; globs allowed, case-insensitive), on every
+    /// source.
+    #[arg(long = "org", value_name = "NAME")]
+    pub org: Vec<String>,
 
     /// Also collect archived repositories.
     #[arg(long)]
@@ -104,6 +113,14 @@ impl SourceArgs {
     /// True when any live source (not a snapshot) was given.
     pub fn has_live_source(&self) -> bool {
         !self.path.is_empty() || !self.github_org.is_empty() || !self.azure_org.is_empty()
+    }
+
+    /// The `--org` / `--repo` row filter.
+    pub fn row_filter(&self) -> RowFilter {
+        RowFilter {
+            orgs: self.org.clone(),
+            repo_globs: self.repo.clone(),
+        }
     }
 
     /// Human-readable descriptions of the sources, for manifests and prompts.
@@ -140,6 +157,7 @@ impl Default for SourceArgs {
             max_requests: None,
             cache_dir: None,
             repo: Vec::new(),
+            org: Vec::new(),
             include_archived: false,
             github_rest_only: false,
         }

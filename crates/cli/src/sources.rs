@@ -1,9 +1,10 @@
-//! Turns the source flags into an [`Engine`]: a snapshot, live collection, or the demo estate.
+//! Turns the source flags into an [`Engine`]: a snapshot, live collection, or the demo estate,
+//! narrowed by `--org` / `--repo` whatever the source (see [`devquery_engine::filter`]).
 
 use std::io::IsTerminal;
 
 use anyhow::{Context, Result};
-use devquery_engine::{Engine, EngineOptions};
+use devquery_engine::{Engine, EngineOptions, filter_dataset};
 use devquery_model::Dataset;
 
 use crate::args::SourceArgs;
@@ -42,7 +43,7 @@ pub async fn collect(sources: &SourceArgs) -> Result<Dataset> {
         opts.concurrency = sources.concurrency.max(1);
         opts.max_requests = sources.max_requests;
         opts.cache_dir = sources.cache_dir.clone();
-        opts.repo_globs = sources.repo.clone();
+        opts.repo_globs = collector_repo_globs(&sources.repo);
         opts.include_archived = sources.include_archived;
         opts.graphql = !sources.github_rest_only;
         opts.progress = progress;
@@ -63,11 +64,50 @@ pub async fn collect(sources: &SourceArgs) -> Result<Dataset> {
             .context("collecting from Azure DevOps")?;
         data.merge(azure);
     }
+    filter_dataset(&mut data, &sources.row_filter()).context("applying --org / --repo")?;
     Ok(data)
+}
+
+/// The `--repo` globs the GitHub collector applies to repository names while listing: a glob
+/// with `/` (`org/name`) gives its last segment, so the collector may fetch a few extra
+/// repositories of other orgs, which the row filter then drops.
+fn collector_repo_globs(globs: &[String]) -> Vec<String> {
+    globs
+        .iter()
+        .map(|g| g.rsplit('/').next().unwrap_or(g).to_string())
+        .collect()
+}
+
+/// The engine options of a command, with the sources' `--org` / `--repo` filter.
+pub fn engine_options(sources: &SourceArgs) -> EngineOptions {
+    with_filter(sources, EngineOptions::default())
+}
+
+fn with_filter(sources: &SourceArgs, mut options: EngineOptions) -> EngineOptions {
+    if options.filter.is_empty() {
+        options.filter = sources.row_filter();
+    }
+    options
+}
+
+/// A label with the filter appended (`demo (--org acme, --repo api)`).
+fn labelled(label: String, sources: &SourceArgs) -> String {
+    let flags: Vec<String> = sources
+        .org
+        .iter()
+        .map(|o| format!("--org {o}"))
+        .chain(sources.repo.iter().map(|r| format!("--repo {r}")))
+        .collect();
+    if flags.is_empty() {
+        label
+    } else {
+        format!("{label} ({})", flags.join(", "))
+    }
 }
 
 /// Opens the sources as a query session.
 pub async fn open(sources: &SourceArgs, options: EngineOptions) -> Result<Opened> {
+    let options = with_filter(sources, options);
     if let Some(dir) = &sources.snapshot {
         let (engine, manifest) = Engine::from_snapshot(dir, options).await?;
         tracing::info!(
@@ -78,14 +118,14 @@ pub async fn open(sources: &SourceArgs, options: EngineOptions) -> Result<Opened
         );
         return Ok(Opened {
             engine,
-            label: dir.display().to_string(),
+            label: labelled(dir.display().to_string(), sources),
         });
     }
     if sources.has_live_source() {
         let data = collect(sources).await?;
         return Ok(Opened {
             engine: Engine::from_dataset(&data, options)?,
-            label: sources.describe().join(", "),
+            label: labelled(sources.describe().join(", "), sources),
         });
     }
     let data = tokio::task::spawn_blocking(crate::demo::embedded)
@@ -93,6 +133,6 @@ pub async fn open(sources: &SourceArgs, options: EngineOptions) -> Result<Opened
         .context("loading the demo estate")??;
     Ok(Opened {
         engine: Engine::from_dataset(&data, options)?,
-        label: "demo".into(),
+        label: labelled("demo".into(), sources),
     })
 }

@@ -4,12 +4,14 @@
 //! REPL so they behave the same.
 
 pub mod error;
+pub mod filter;
 pub mod output;
 pub mod session;
 pub mod snapshot;
 pub mod split;
 
 pub use error::EngineError;
+pub use filter::{ResolvedFilter, RowFilter, filter_dataset};
 pub use output::OutputFormat;
 pub use session::{Engine, EngineOptions, StatementOutput};
 pub use snapshot::{Manifest, SnapshotInfo, SnapshotWriter, write_snapshot};

@@ -11,9 +11,10 @@ use datafusion::execution::SendableRecordBatchStream;
 use datafusion::execution::context::{SQLOptions, SessionConfig, SessionContext};
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::{DataFrame, ParquetReadOptions};
-use devquery_model::{Dataset, TableSpec, catalog};
+use devquery_model::{Coverage, Dataset, TableSpec, catalog};
 
 use crate::error::EngineError;
+use crate::filter::RowFilter;
 use crate::snapshot::{self, Manifest};
 use crate::split::{Statement, split_statements};
 
@@ -24,6 +25,8 @@ pub struct EngineOptions {
     pub read_only: bool,
     /// Parallelism; defaults to the number of CPUs.
     pub target_partitions: usize,
+    /// `--org` / `--repo`: the rows every table keeps (empty, the default: all).
+    pub filter: RowFilter,
 }
 
 impl Default for EngineOptions {
@@ -33,6 +36,7 @@ impl Default for EngineOptions {
             target_partitions: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
+            filter: RowFilter::default(),
         }
     }
 }
@@ -53,6 +57,8 @@ pub struct StatementOutput {
 pub struct Engine {
     ctx: SessionContext,
     options: EngineOptions,
+    /// What the source provides; `None` means every table and column.
+    coverage: Option<Arc<Coverage>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -71,7 +77,11 @@ impl Engine {
             .with_target_partitions(options.target_partitions.max(1))
             .with_default_catalog_and_schema("devquery", "public");
         let ctx = SessionContext::new_with_config(config);
-        let engine = Self { ctx, options };
+        let engine = Self {
+            ctx,
+            options,
+            coverage: None,
+        };
         for spec in catalog() {
             engine.register_batches(&spec, Vec::new())?;
         }
@@ -80,9 +90,17 @@ impl Engine {
 
     /// A session over collected in-memory data; tables absent from `data` are empty.
     pub fn from_dataset(data: &Dataset, options: EngineOptions) -> Result<Self, EngineError> {
-        let engine = Self::new(options)?;
+        let filter = options
+            .filter
+            .resolve_batches(data.batches("repositories"))?;
+        let mut engine = Self::new(options)?;
+        engine.set_coverage(data.coverage().cloned());
         for spec in catalog() {
-            let batches = data.batches(spec.name).to_vec();
+            let batches = data
+                .batches(spec.name)
+                .iter()
+                .map(|b| filter.filter_batch(b))
+                .collect::<Result<Vec<_>, _>>()?;
             if !batches.is_empty() {
                 engine.register_batches(&spec, batches)?;
             }
@@ -96,7 +114,8 @@ impl Engine {
         options: EngineOptions,
     ) -> Result<(Self, Manifest), EngineError> {
         let manifest = snapshot::read_manifest(dir)?;
-        let engine = Self::new(options)?;
+        let mut engine = Self::new(options)?;
+        engine.set_coverage(manifest.coverage.clone());
         for spec in catalog() {
             let file = dir.join(format!("{}.parquet", spec.name));
             if !file.exists() {
@@ -118,6 +137,7 @@ impl Engine {
                 .await
                 .map_err(|e| EngineError::snapshot(&file, e.to_string()))?;
         }
+        crate::filter::filter_session(&engine.ctx, &engine.options.filter).await?;
         Ok((engine, manifest))
     }
 
@@ -147,6 +167,18 @@ impl Engine {
     /// The options the session was opened with.
     pub fn options(&self) -> &EngineOptions {
         &self.options
+    }
+
+    /// What the source provides (rules reading anything else are not applicable); `None`
+    /// means every table and column.
+    pub fn coverage(&self) -> Option<&Coverage> {
+        self.coverage.as_deref()
+    }
+
+    /// Sets what the source provides (`None`: everything), e.g. after registering tables one
+    /// by one with [`Engine::register_batches`].
+    pub fn set_coverage(&mut self, coverage: Option<Coverage>) {
+        self.coverage = coverage.map(Arc::new);
     }
 
     /// Plans one statement, enforcing read-only mode.
@@ -232,6 +264,7 @@ impl Engine {
     /// Copies every catalogue table into memory as a [`Dataset`] (e.g. to save a snapshot).
     pub async fn to_dataset(&self) -> Result<Dataset, EngineError> {
         let mut data = Dataset::new();
+        data.set_coverage(self.coverage().cloned());
         for spec in catalog() {
             let df = self.ctx.table(spec.name).await?;
             for batch in df.collect().await? {

@@ -17,7 +17,7 @@ use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use datafusion::parquet::basic::Compression;
 use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
-use devquery_model::{Dataset, TableSpec, catalog};
+use devquery_model::{Coverage, Dataset, TableSpec, catalog};
 use serde::{Deserialize, Serialize};
 
 use crate::error::EngineError;
@@ -43,6 +43,10 @@ pub struct Manifest {
     pub tables: BTreeMap<String, usize>,
     /// Rows in `collection_errors`.
     pub error_count: usize,
+    /// Which tables and columns the sources could fill (e.g. only pipeline files for `--path`);
+    /// absent means every one, as in snapshots written before coverage was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
 }
 
 /// What the caller knows about the data being written.
@@ -205,6 +209,7 @@ pub fn write_snapshot(
     info: &SnapshotInfo,
 ) -> Result<Manifest, EngineError> {
     let mut writer = SnapshotWriter::create(target)?;
+    writer.set_coverage(data.coverage().cloned());
     for spec in catalog() {
         for batch in data.batches(spec.name) {
             writer.write(spec.name, batch)?;
@@ -227,6 +232,7 @@ pub struct SnapshotWriter {
     name: String,
     tmp: PathBuf,
     tables: Vec<TableFile>,
+    coverage: Option<Coverage>,
     done: bool,
 }
 
@@ -282,6 +288,7 @@ impl SnapshotWriter {
             name,
             tmp,
             tables: Vec::new(),
+            coverage: None,
             done: false,
         };
         // On error the partly built writer is dropped, which removes the temporary directory.
@@ -301,6 +308,11 @@ impl SnapshotWriter {
                 format!("'{table}' is not a catalogue table"),
             )),
         }
+    }
+
+    /// Records what the sources provide in the manifest (`None`, the default: everything).
+    pub fn set_coverage(&mut self, coverage: Option<Coverage>) {
+        self.coverage = coverage;
     }
 
     /// Rows written to `table` so far (0 for a table that is not in the catalogue).
@@ -327,6 +339,7 @@ impl SnapshotWriter {
             sources: info.sources.clone(),
             error_count: tables.get("collection_errors").copied().unwrap_or(0),
             tables,
+            coverage: self.coverage.take(),
         };
         let path = self.tmp.join("manifest.json");
         let mut f = File::create(&path).map_err(|e| EngineError::io(&path, e))?;

@@ -161,3 +161,47 @@ async fn clear_errors_for_bad_snapshots() {
         .unwrap_err();
     assert!(err.to_string().contains("no such snapshot"), "{err}");
 }
+
+#[tokio::test]
+async fn coverage_round_trips_through_the_manifest() {
+    use devquery_model::{ColumnSet, Coverage};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let coverage = Coverage::new("local checkouts (--path)")
+        .with("pipelines", ColumnSet::except(["last_run_at"]))
+        .with("repositories", ColumnSet::only(["org", "repo"]))
+        .with("collection_runs", ColumnSet::All);
+    let mut ds = estate();
+    ds.set_coverage(coverage.clone());
+
+    // In memory: the engine keeps the dataset's coverage, and hands it back.
+    let engine = Engine::from_dataset(&ds, EngineOptions::default()).unwrap();
+    assert_eq!(engine.coverage(), Some(&coverage));
+    let copied = engine.to_dataset().await.unwrap();
+    assert_eq!(copied.coverage(), Some(&coverage));
+
+    // On disk: written to manifest.json and read back.
+    let dir = tmp.path().join("snap");
+    let manifest = write_snapshot(&dir, &ds, &SnapshotInfo::default()).unwrap();
+    assert_eq!(manifest.coverage.as_ref(), Some(&coverage));
+    let text = fs::read_to_string(dir.join("manifest.json")).unwrap();
+    assert!(text.contains("\"coverage\""), "{text}");
+    assert!(text.contains("\"except\""), "{text}");
+    let (engine, read) = Engine::from_snapshot(&dir, EngineOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(read, manifest);
+    assert_eq!(engine.coverage(), Some(&coverage));
+
+    // A snapshot of a source that provides everything has no `coverage` key (like the
+    // snapshots written before it existed), and reads as "everything".
+    let full = tmp.path().join("full");
+    let manifest = write_snapshot(&full, &estate(), &SnapshotInfo::default()).unwrap();
+    assert_eq!(manifest.coverage, None);
+    let text = fs::read_to_string(full.join("manifest.json")).unwrap();
+    assert!(!text.contains("coverage"), "{text}");
+    let (engine, _) = Engine::from_snapshot(&full, EngineOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(engine.coverage(), None);
+}

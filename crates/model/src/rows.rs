@@ -5,6 +5,7 @@ use datafusion::arrow::json::ReaderBuilder;
 use datafusion::arrow::record_batch::RecordBatch;
 use serde::Serialize;
 
+use crate::coverage::Coverage;
 use crate::spec::TableSpec;
 
 /// Rows that do not fit the table's schema (a bug in a collector, never user input).
@@ -55,9 +56,14 @@ pub trait Row: Serialize {
 
 /// Collected data: record batches per catalogue table name. Tables without data are simply
 /// absent; the engine registers them empty.
+///
+/// The dataset also records its source's [`Coverage`]: which tables and columns the source can
+/// fill at all (`None`, the default, means every one: a live collection). Rules reading a column
+/// outside it are not applicable rather than passing.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
     tables: std::collections::BTreeMap<String, Vec<RecordBatch>>,
+    coverage: Option<Coverage>,
 }
 
 impl Dataset {
@@ -85,11 +91,36 @@ impl Dataset {
             .push(batch);
     }
 
-    /// Moves every table of `other` into this dataset.
+    /// Moves every table of `other` into this dataset. The coverage becomes what either
+    /// provides (`None`, everything, absorbs); a blank dataset (no table, no coverage, as from
+    /// [`Dataset::new`]) takes the other's coverage, so collecting into one starts neutral.
     pub fn merge(&mut self, other: Dataset) {
+        let coverage = if self.is_blank() {
+            other.coverage
+        } else if other.is_blank() {
+            self.coverage.take()
+        } else {
+            Coverage::combine(self.coverage.take(), other.coverage)
+        };
+        self.coverage = coverage;
         for (name, batches) in other.tables {
             self.tables.entry(name).or_default().extend(batches);
         }
+    }
+
+    /// No table and no coverage yet.
+    fn is_blank(&self) -> bool {
+        self.tables.is_empty() && self.coverage.is_none()
+    }
+
+    /// Sets what the source provides (`None`: everything).
+    pub fn set_coverage(&mut self, coverage: impl Into<Option<Coverage>>) {
+        self.coverage = coverage.into();
+    }
+
+    /// What the source provides; `None` means every table and column.
+    pub fn coverage(&self) -> Option<&Coverage> {
+        self.coverage.as_ref()
     }
 
     /// The batches of a table (empty when the table has no data).
@@ -110,5 +141,19 @@ impl Dataset {
     /// Iterates over `(table, batches)`.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[RecordBatch])> {
         self.tables.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+
+    /// Replaces every batch with `f(table, batch)` (e.g. to filter rows), keeping the tables,
+    /// their order and the coverage; stops at the first error.
+    pub fn try_map_batches<E>(
+        &mut self,
+        mut f: impl FnMut(&str, &RecordBatch) -> Result<RecordBatch, E>,
+    ) -> Result<(), E> {
+        for (name, batches) in &mut self.tables {
+            for batch in batches.iter_mut() {
+                *batch = f(name, batch)?;
+            }
+        }
+        Ok(())
     }
 }

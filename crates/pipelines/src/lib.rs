@@ -6,6 +6,10 @@
 //! unresolvable templates give a `pipelines` row whose `parse_error` says what went wrong, with
 //! whatever could still be extracted.
 //!
+//! Rows record where things are written: the line of the definition, of each top-level key and
+//! trigger, of each job and step (with column) and their keys, and the line and column of every
+//! untrusted expression found in a script, so findings can point at the line.
+//!
 //! ```
 //! use devquery_pipelines::{FileContext, parse_file};
 //!
@@ -16,12 +20,17 @@
 //! ```
 
 mod azure;
+mod coverage;
 mod error;
 mod expr;
 mod github;
 mod gitlab;
 mod kind;
+mod loader;
 mod local;
+mod nesting;
+mod positions;
+mod scalar;
 mod uses;
 mod yaml;
 
@@ -29,6 +38,7 @@ use devquery_model::tables::pipeline_jobs::PipelineJobRow;
 use devquery_model::tables::pipeline_steps::PipelineStepRow;
 use devquery_model::tables::pipelines::PipelineRow;
 
+pub use coverage::local_coverage;
 pub use error::Error;
 pub use expr::{ado_untrusted_macros, github_untrusted_inputs, secrets_referenced};
 pub use kind::{detect_kind, is_pipeline_path, kinds};
@@ -93,8 +103,8 @@ pub(crate) fn parse_file_as(
         pipeline: base_pipeline(ctx, path),
         ..ParsedPipeline::default()
     };
-    let docs = match yaml::load(content) {
-        Ok(docs) => docs,
+    let loaded = match loader::load(content) {
+        Ok(loaded) => loaded,
         Err(message) => {
             out.pipeline.kind = detect_kind(path)
                 .or_else(|| kind::platform_default(&ctx.platform))
@@ -103,18 +113,19 @@ pub(crate) fn parse_file_as(
             return out;
         }
     };
+    let docs = &loaded.docs;
     let kind = if template.is_some() {
         Some(kinds::AZURE_YAML)
     } else {
-        detect_kind(path).or_else(|| kind::sniff(&docs, &ctx.platform))
+        detect_kind(path).or_else(|| kind::sniff(docs, &ctx.platform))
     };
     out.pipeline.kind = kind.map(str::to_string);
-    let mut sink = Sink::new(ctx, path);
+    let mut sink = Sink::new(ctx, path, &loaded.positions);
     match kind {
-        Some(kinds::GITHUB_WORKFLOW) => github::parse_workflow(&docs, &mut sink, &mut out),
-        Some(kinds::GITHUB_ACTION) => github::parse_action(&docs, &mut sink, &mut out),
-        Some(kinds::AZURE_YAML) => azure::parse(&docs, &mut sink, &mut out, template),
-        Some(kinds::GITLAB_CI) => gitlab::parse(&docs, &mut sink, &mut out),
+        Some(kinds::GITHUB_WORKFLOW) => github::parse_workflow(docs, &mut sink, &mut out),
+        Some(kinds::GITHUB_ACTION) => github::parse_action(docs, &mut sink, &mut out),
+        Some(kinds::AZURE_YAML) => azure::parse(docs, &mut sink, &mut out, template),
+        Some(kinds::GITLAB_CI) => gitlab::parse(docs, &mut sink, &mut out),
         _ => sink.error(
             "unrecognised pipeline file: not a GitHub workflow or action, Azure Pipelines or GitLab CI definition"
                 .to_string(),
@@ -138,22 +149,30 @@ fn base_pipeline(ctx: &FileContext, path: &str) -> PipelineRow {
     }
 }
 
-/// Collects parse problems and builds rows carrying the context's join keys.
+/// Collects parse problems and builds rows carrying the context's join keys; knows where the
+/// file's nodes are.
 pub(crate) struct Sink<'a> {
     ctx: &'a FileContext,
     path: &'a str,
+    positions: &'a positions::Positions<'a>,
     pipeline_id: String,
     errors: Vec<String>,
 }
 
 impl<'a> Sink<'a> {
-    fn new(ctx: &'a FileContext, path: &'a str) -> Self {
+    fn new(ctx: &'a FileContext, path: &'a str, positions: &'a positions::Positions<'a>) -> Self {
         Self {
             ctx,
             path,
+            positions,
             pipeline_id: ctx.pipeline_id.clone().unwrap_or_else(|| path.to_string()),
             errors: Vec::new(),
         }
+    }
+
+    /// Where the nodes of the file being parsed are.
+    pub(crate) fn pos(&self) -> &'a positions::Positions<'a> {
+        self.positions
     }
 
     /// Records a problem (the file still yields what could be extracted).

@@ -1,6 +1,24 @@
 //! The `--path DIR` source: local checkouts (or directories of checkouts) walked for pipeline
 //! files, read without git or network, into `repositories`, `pipelines`, `pipeline_jobs`,
 //! `pipeline_steps`, `collection_runs` and `collection_errors`.
+//!
+//! - **Platform**: rows carry the platform of their file's format: `github` (workflows,
+//!   `action.yml`), `azure_devops` (Azure Pipelines, found by path or by shape anywhere in the
+//!   checkout, plus the templates they reference) or `gitlab` (`.gitlab-ci.yml`).
+//! - **Host, org, project, repo**: those of the checkout's git remote (`origin`, else the
+//!   first; see [`remote`]) when it names one, so a local scan joins a live collection of the
+//!   same repository; otherwise host `local`, the parent directory's name as org and the
+//!   checkout directory's name as repo.
+//! - **`repositories`**: one row per platform present in a checkout (its files' platforms, plus
+//!   the remote's platform when the host tells it); a checkout with neither gets one row with
+//!   platform `local`.
+//! - **`collection_runs`**: one row per `--path` collection, with platform and host `local`
+//!   (it is a local read, not an API collection of any platform).
+//! - **Warnings**: directories read without a version-control marker are named on stderr (see
+//!   [`discover`]); unreadable files become `collection_errors` rows.
+
+mod discover;
+mod remote;
 
 use std::collections::{BTreeSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
@@ -11,29 +29,13 @@ use devquery_model::platform;
 use devquery_model::tables::collection_errors::CollectionErrorRow;
 use devquery_model::tables::collection_runs::CollectionRunRow;
 use devquery_model::tables::repositories::RepositoryRow;
-use walkdir::WalkDir;
 
-use crate::kind::kinds;
-use crate::{Error, FileContext, ParsedPipeline, is_pipeline_path, parse_file_as};
-
-/// Directories never walked.
-const SKIP_DIRS: &[&str] = &[".git", "node_modules", "target"];
+use self::discover::Checkout;
+use crate::kind::{kinds, platform_of};
+use crate::{Error, FileContext, ParsedPipeline, parse_file_as};
 
 /// Largest pipeline file read (bigger files are reported in `collection_errors`).
 const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
-
-/// Files or directories at a repository root that mark a checkout.
-const ROOT_MARKERS: &[&str] = &[
-    ".git",
-    ".github",
-    "azure-pipelines.yml",
-    "azure-pipelines.yaml",
-    ".azure-pipelines.yml",
-    ".azure-pipelines",
-    ".gitlab-ci.yml",
-    "action.yml",
-    "action.yaml",
-];
 
 fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -54,59 +56,28 @@ pub fn dataset(parsed: &[ParsedPipeline]) -> Result<Dataset, devquery_model::Row
     Ok(ds)
 }
 
-fn is_checkout(dir: &Path) -> bool {
-    ROOT_MARKERS.iter().any(|m| dir.join(m).exists())
-}
-
 /// Reads local checkouts. Each path is a repository checkout (it has `.git` or pipeline files
-/// at its root) or a directory whose children are checkouts; a directory that is neither is
-/// read as one repository. A path that does not exist is an error naming it; unreadable files
-/// become `collection_errors` rows.
+/// at its root), or a directory whose children are checkouts (every child with a marker or
+/// with pipeline files is read), or else is read as one repository with a warning. A path that
+/// does not exist is an error naming it; unreadable files become `collection_errors` rows.
 pub fn collect_paths(paths: &[PathBuf]) -> Result<Dataset, Error> {
     let started_at = now();
     let run_id = format!("path-{}", Utc::now().format("%Y%m%dT%H%M%S%.6fZ"));
-    let mut repos = Vec::new();
+    let mut checkouts = Vec::new();
     let mut sources = Vec::new();
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::PathNotFound { path: p.clone() },
-            _ => Error::Io {
-                path: p.clone(),
-                source: e,
-            },
-        })?;
-        if !meta.is_dir() {
-            return Err(Error::NotADirectory { path: p.clone() });
-        }
-        let abs = std::path::absolute(p).map_err(|e| Error::Io {
+        let abs = checked_dir(p)?;
+        sources.push(format!("path:{}", abs.display()));
+        let found = discover::checkouts(&abs).map_err(|e| Error::Io {
             path: p.clone(),
             source: e,
         })?;
-        sources.push(format!("path:{}", abs.display()));
-        if is_checkout(&abs) {
-            repos.push(abs);
-            continue;
-        }
-        let mut children: Vec<PathBuf> = std::fs::read_dir(&abs)
-            .map_err(|e| Error::Io {
-                path: p.clone(),
-                source: e,
-            })?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|c| c.is_dir() && is_checkout(c))
-            .collect();
-        children.sort();
-        if children.is_empty() {
-            repos.push(abs);
-        } else {
-            repos.extend(children);
-        }
+        checkouts.extend(found);
     }
 
     let mut out = Collected::default();
-    for repo in &repos {
-        collect_repo(repo, &run_id, &mut out);
+    for checkout in &checkouts {
+        collect_repo(checkout, &run_id, &mut out);
     }
 
     let mut ds = dataset(&out.parsed)?;
@@ -125,7 +96,30 @@ pub fn collect_paths(paths: &[PathBuf]) -> Result<Dataset, Error> {
         errors: i64::try_from(out.errors.len()).ok(),
         ..CollectionRunRow::default()
     }])?;
+    ds.set_coverage(crate::coverage::local_coverage());
     Ok(ds)
+}
+
+/// The absolute path of an existing directory, or the error naming it.
+fn checked_dir(p: &Path) -> Result<PathBuf, Error> {
+    let meta = std::fs::metadata(p).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::PathNotFound {
+            path: p.to_path_buf(),
+        },
+        _ => Error::Io {
+            path: p.to_path_buf(),
+            source: e,
+        },
+    })?;
+    if !meta.is_dir() {
+        return Err(Error::NotADirectory {
+            path: p.to_path_buf(),
+        });
+    }
+    std::path::absolute(p).map_err(|e| Error::Io {
+        path: p.to_path_buf(),
+        source: e,
+    })
 }
 
 #[derive(Default)]
@@ -135,26 +129,124 @@ struct Collected {
     errors: Vec<CollectionErrorRow>,
 }
 
+impl Collected {
+    /// Records a file or directory that could not be read.
+    fn error(
+        &mut self,
+        id: &Identity,
+        platform: &str,
+        run_id: &str,
+        endpoint: String,
+        message: String,
+    ) {
+        tracing::warn!(%endpoint, %message, "local pipeline file not read");
+        self.errors.push(CollectionErrorRow {
+            platform: Some(platform.to_string()),
+            host: Some(id.host.clone()),
+            org: id.org.clone(),
+            project: id.project.clone(),
+            repo: Some(id.repo.clone()),
+            run_id: Some(run_id.to_string()),
+            table_name: Some("pipelines".to_string()),
+            endpoint: Some(endpoint),
+            message: Some(message),
+            at: Some(now()),
+            ..CollectionErrorRow::default()
+        });
+    }
+
+    /// Keeps a parsed file, its rows stamped with the platform of the kind it was parsed as
+    /// (`hint` when the kind says none), and notes that platform.
+    fn push(
+        &mut self,
+        mut parsed: ParsedPipeline,
+        hint: &'static str,
+        platforms: &mut BTreeSet<&'static str>,
+    ) {
+        let platform = parsed
+            .pipeline
+            .kind
+            .as_deref()
+            .and_then(platform_of)
+            .unwrap_or(hint);
+        if platform != hint {
+            restamp(&mut parsed, platform);
+        }
+        platforms.insert(platform);
+        self.parsed.push(parsed);
+    }
+}
+
+/// Sets the platform of every row of a parsed file.
+fn restamp(parsed: &mut ParsedPipeline, platform: &str) {
+    parsed.pipeline.platform = Some(platform.to_string());
+    for job in &mut parsed.jobs {
+        job.platform = Some(platform.to_string());
+    }
+    for step in &mut parsed.steps {
+        step.platform = Some(platform.to_string());
+    }
+}
+
 fn file_name(p: &Path) -> Option<String> {
     p.file_name().map(|n| n.to_string_lossy().into_owned())
 }
 
+/// The join keys of a checkout's rows: its git remote's, or the local directory names.
+struct Identity {
+    /// The remote's platform, when its host tells it.
+    remote_platform: Option<&'static str>,
+    host: String,
+    org: Option<String>,
+    project: Option<String>,
+    repo: String,
+}
+
+impl Identity {
+    fn of(dir: &Path) -> Self {
+        match remote::read_remote(dir) {
+            Some(r) => Self {
+                remote_platform: r.platform,
+                host: r.host,
+                org: Some(r.org),
+                project: r.project,
+                repo: r.repo,
+            },
+            None => Self {
+                remote_platform: None,
+                host: "local".to_string(),
+                org: dir.parent().and_then(file_name),
+                project: None,
+                repo: file_name(dir).unwrap_or_else(|| dir.display().to_string()),
+            },
+        }
+    }
+
+    /// The context a file of `platform` is parsed in.
+    fn context(&self, platform: &str) -> FileContext {
+        FileContext {
+            platform: platform.to_string(),
+            host: Some(self.host.clone()),
+            org: self.org.clone(),
+            project: self.project.clone(),
+            repo: Some(self.repo.clone()),
+            pipeline_id: None,
+        }
+    }
+
+    /// `project/repo` on Azure DevOps, else `org/repo`.
+    fn full_name(&self, of: &str) -> String {
+        match (of, &self.project, &self.org) {
+            (platform::AZURE_DEVOPS, Some(project), _) => format!("{project}/{}", self.repo),
+            (_, _, Some(org)) => format!("{org}/{}", self.repo),
+            _ => self.repo.clone(),
+        }
+    }
+}
+
 /// `.git/HEAD` → branch name (`ref: refs/heads/x`), following a `.git` file (`gitdir: ...`).
 fn default_branch(dir: &Path) -> Option<String> {
-    let git = dir.join(".git");
-    let git_dir = if git.is_file() {
-        let text = std::fs::read_to_string(&git).ok()?;
-        let target = text.lines().find_map(|l| l.strip_prefix("gitdir:"))?.trim();
-        let target = Path::new(target);
-        if target.is_absolute() {
-            target.to_path_buf()
-        } else {
-            dir.join(target)
-        }
-    } else {
-        git
-    };
-    let head = std::fs::read_to_string(git_dir.join("HEAD")).ok()?;
+    let head = std::fs::read_to_string(remote::git_dir(dir)?.join("HEAD")).ok()?;
     head.trim()
         .strip_prefix("ref:")
         .map(str::trim)
@@ -195,26 +287,13 @@ fn normalise(path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn collect_repo(dir: &Path, run_id: &str, out: &mut Collected) {
-    let repo = file_name(dir).unwrap_or_else(|| dir.display().to_string());
-    let org = dir.parent().and_then(file_name);
-    let ctx = FileContext {
-        platform: platform::LOCAL.to_string(),
-        host: Some("local".to_string()),
-        org: org.clone(),
-        project: None,
-        repo: Some(repo.clone()),
-        pipeline_id: None,
-    };
-    out.repositories.push(RepositoryRow {
-        platform: Some(platform::LOCAL.to_string()),
-        host: Some("local".to_string()),
-        org: org.clone(),
-        repo: Some(repo.clone()),
-        full_name: Some(match &org {
-            Some(o) => format!("{o}/{repo}"),
-            None => repo.clone(),
-        }),
+/// The `repositories` row of a checkout, without platform and full name.
+fn repository_row(dir: &Path, id: &Identity) -> RepositoryRow {
+    RepositoryRow {
+        host: Some(id.host.clone()),
+        org: id.org.clone(),
+        project: id.project.clone(),
+        repo: Some(id.repo.clone()),
         default_branch: default_branch(dir),
         has_codeowners: Some(has_file(
             dir,
@@ -229,122 +308,268 @@ fn collect_repo(dir: &Path, run_id: &str, out: &mut Collected) {
         )),
         url: Some(dir.display().to_string()),
         ..RepositoryRow::default()
-    });
+    }
+}
 
-    let error = |out: &mut Collected, endpoint: String, message: String| {
-        tracing::warn!(%endpoint, %message, "local pipeline file not read");
-        out.errors.push(CollectionErrorRow {
-            platform: Some(platform::LOCAL.to_string()),
-            host: Some("local".to_string()),
-            org: org.clone(),
-            repo: Some(repo.clone()),
-            run_id: Some(run_id.to_string()),
-            table_name: Some("pipelines".to_string()),
-            endpoint: Some(endpoint),
-            message: Some(message),
-            at: Some(now()),
-            ..CollectionErrorRow::default()
+fn collect_repo(checkout: &Checkout, run_id: &str, out: &mut Collected) {
+    let id = Identity::of(&checkout.dir);
+    let walk_platform = id.remote_platform.unwrap_or(platform::LOCAL);
+    for (endpoint, message) in &checkout.errors {
+        out.error(
+            &id,
+            walk_platform,
+            run_id,
+            endpoint.clone(),
+            message.clone(),
+        );
+    }
+    let mut platforms = BTreeSet::new();
+    parse_files(checkout, &id, run_id, out, &mut platforms);
+    if let Some(p) = id.remote_platform {
+        platforms.insert(p);
+    }
+    if platforms.is_empty() {
+        platforms.insert(platform::LOCAL);
+    }
+    let base = repository_row(&checkout.dir, &id);
+    for p in platforms {
+        out.repositories.push(RepositoryRow {
+            platform: Some(p.to_string()),
+            full_name: Some(id.full_name(p)),
+            ..base.clone()
         });
-    };
+    }
+}
 
-    let walker = WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            !(e.depth() > 0
-                && e.file_type().is_dir()
-                && SKIP_DIRS.iter().any(|s| e.file_name() == *s))
-        });
-    let mut found = Vec::new();
-    for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let Ok(rel) = e.path().strip_prefix(dir) else {
-                    continue;
-                };
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                if is_pipeline_path(&rel) {
-                    found.push(rel);
-                }
-            }
-            Ok(_) => {}
-            Err(e) => {
-                let endpoint = e
-                    .path()
-                    .and_then(|p| p.strip_prefix(dir).ok())
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default();
-                error(out, endpoint, format!("cannot read directory: {e}"));
+/// A file waiting to be parsed: its path, the kind it was found as, and the file that
+/// referenced it when it is an Azure Pipelines template.
+struct Pending {
+    rel: String,
+    kind: &'static str,
+    referenced_from: Option<String>,
+}
+
+/// Why a file was not read.
+enum Unread {
+    Missing,
+    Failed(String),
+}
+
+/// A file's text (without a leading BOM), refusing files over [`MAX_FILE_BYTES`].
+fn read_text(path: &Path) -> Result<String, Unread> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_BYTES => Err(Unread::Failed(format!(
+            "file is {} bytes, more than the {MAX_FILE_BYTES} read",
+            m.len()
+        ))),
+        Ok(_) => {
+            let bytes = std::fs::read(path).map_err(|e| Unread::Failed(e.to_string()))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Unread::Failed("file is not UTF-8 text".to_string()))?;
+            Ok(match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => text,
+            })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Unread::Missing),
+        Err(e) => Err(Unread::Failed(e.to_string())),
+    }
+}
+
+/// A parsed file, with the platform it was read as and whether it was parsed as a template.
+struct Done {
+    rel: String,
+    parsed: ParsedPipeline,
+    hint: &'static str,
+    as_template: bool,
+}
+
+/// Parses the checkout's pipeline files and the Azure Pipelines templates they reference
+/// (followed within the checkout), noting the platforms met. A discovered Azure file that
+/// another file references is a template (parsed again as one when its content alone did not
+/// say so), so its triggers are its includer's.
+fn parse_files(
+    checkout: &Checkout,
+    id: &Identity,
+    run_id: &str,
+    out: &mut Collected,
+    platforms: &mut BTreeSet<&'static str>,
+) {
+    let mut seen: BTreeSet<String> = checkout.files.iter().map(|(r, _)| r.clone()).collect();
+    let mut queue: VecDeque<Pending> = checkout
+        .files
+        .iter()
+        .map(|(rel, kind)| Pending {
+            rel: rel.clone(),
+            kind,
+            referenced_from: None,
+        })
+        .collect();
+    let mut referenced: BTreeSet<String> = BTreeSet::new();
+    let mut done: Vec<Done> = Vec::new();
+    while let Some(item) = queue.pop_front() {
+        let Some(file) = parse_one(checkout, id, run_id, item, out) else {
+            continue;
+        };
+        for target in template_targets(&file.parsed, &file.rel) {
+            referenced.insert(target.clone());
+            if seen.insert(target.clone()) {
+                queue.push_back(Pending {
+                    rel: target,
+                    kind: kinds::AZURE_YAML,
+                    referenced_from: Some(file.rel.clone()),
+                });
             }
         }
+        done.push(file);
+    }
+    for file in done {
+        let parsed = if !file.as_template
+            && referenced.contains(&file.rel)
+            && file.parsed.pipeline.kind.as_deref() == Some(kinds::AZURE_YAML)
+        {
+            reparse_as_template(checkout, id, &file).unwrap_or(file.parsed)
+        } else {
+            file.parsed
+        };
+        out.push(parsed, file.hint, platforms);
+    }
+}
+
+/// Reads and parses one file; `None` (and a `collection_errors` row) when it cannot be read.
+/// A referenced template that does not exist gives a row saying so.
+fn parse_one(
+    checkout: &Checkout,
+    id: &Identity,
+    run_id: &str,
+    item: Pending,
+    out: &mut Collected,
+) -> Option<Done> {
+    let hint = platform_of(item.kind).unwrap_or(platform::LOCAL);
+    let ctx = id.context(hint);
+    let content = match (
+        read_text(&checkout.dir.join(&item.rel)),
+        &item.referenced_from,
+    ) {
+        (Ok(text), _) => text,
+        (Err(Unread::Missing), Some(from)) => {
+            return Some(Done {
+                parsed: missing_template(&ctx, &item.rel, from),
+                rel: item.rel,
+                hint,
+                as_template: true,
+            });
+        }
+        (Err(Unread::Missing), None) => {
+            let message = "file vanished while reading".to_string();
+            out.error(id, hint, run_id, item.rel, message);
+            return None;
+        }
+        (Err(Unread::Failed(message)), _) => {
+            out.error(id, hint, run_id, item.rel, message);
+            return None;
+        }
+    };
+    let template = item.referenced_from.is_some().then_some(true);
+    Some(Done {
+        parsed: parse_file_as(&ctx, &item.rel, &content, template),
+        rel: item.rel,
+        hint,
+        as_template: template.is_some(),
+    })
+}
+
+/// Parses a discovered file again as an Azure Pipelines template.
+fn reparse_as_template(checkout: &Checkout, id: &Identity, file: &Done) -> Option<ParsedPipeline> {
+    let text = read_text(&checkout.dir.join(&file.rel)).ok()?;
+    Some(parse_file_as(
+        &id.context(file.hint),
+        &file.rel,
+        &text,
+        Some(true),
+    ))
+}
+
+/// The row of a referenced template that does not exist in the checkout.
+fn missing_template(ctx: &FileContext, rel: &str, from: &str) -> ParsedPipeline {
+    let mut p = parse_file_as(ctx, rel, "", Some(true));
+    p.pipeline.kind = Some(kinds::AZURE_YAML.to_string());
+    p.pipeline.parse_error = Some(format!(
+        "template not found: {rel} (referenced from {from})"
+    ));
+    p
+}
+
+/// Repository-relative paths of the local templates an Azure Pipelines file references.
+fn template_targets(parsed: &ParsedPipeline, rel: &str) -> Vec<String> {
+    if parsed.pipeline.kind.as_deref() != Some(kinds::AZURE_YAML) {
+        return Vec::new();
+    }
+    let base = Path::new(rel)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    parsed
+        .pipeline
+        .resources
+        .iter()
+        .flatten()
+        .filter(|r| r.kind.as_deref() == Some("template"))
+        .filter_map(|r| template_path(r.source.as_deref()?, &base))
+        .collect()
+}
+
+/// A template reference (`path`, `/root/path`, `path@self`) resolved against the referencing
+/// file's directory; `None` for other repositories (`path@alias`) and expressions.
+fn template_path(source: &str, base: &Path) -> Option<String> {
+    let (path, alias) = match source.rsplit_once('@') {
+        Some((p, a)) if !a.contains('/') => (p, Some(a)),
+        _ => (source, None),
+    };
+    if alias.is_some_and(|a| a != "self") || path.contains("${{") || path.contains("$(") {
+        return None;
+    }
+    let joined = match path.strip_prefix('/') {
+        Some(root_rel) => PathBuf::from(root_rel),
+        None => base.join(path),
+    };
+    normalise(&joined)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_references_resolve_inside_the_checkout() {
+        let base = Path::new("build/ci");
+        assert_eq!(
+            template_path("steps.yml", base).as_deref(),
+            Some("build/ci/steps.yml")
+        );
+        assert_eq!(
+            template_path("../x.yml@self", base).as_deref(),
+            Some("build/x.yml")
+        );
+        assert_eq!(
+            template_path("/eng/t.yml", base).as_deref(),
+            Some("eng/t.yml")
+        );
+        assert_eq!(template_path("t.yml@templates", base), None);
+        assert_eq!(template_path("${{ parameters.t }}", base), None);
+        assert_eq!(template_path("../../../out.yml", base), None);
     }
 
-    let mut done: BTreeSet<String> = found.iter().cloned().collect();
-    let mut queue: VecDeque<(String, Option<bool>, Option<String>)> =
-        found.into_iter().map(|p| (p, None, None)).collect();
-    while let Some((rel, template, referenced_from)) = queue.pop_front() {
-        let full = dir.join(&rel);
-        let content = match std::fs::metadata(&full) {
-            Ok(m) if m.len() > MAX_FILE_BYTES => Err(format!(
-                "file is {} bytes, more than the {MAX_FILE_BYTES} read",
-                m.len()
-            )),
-            Ok(_) => std::fs::read(&full)
-                .map_err(|e| e.to_string())
-                .and_then(|b| {
-                    String::from_utf8(b).map_err(|_| "file is not UTF-8 text".to_string())
-                }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && referenced_from.is_some() => {
-                let mut p = crate::parse_file_as(&ctx, &rel, "", Some(true));
-                p.pipeline.kind = Some(kinds::AZURE_YAML.to_string());
-                p.pipeline.parse_error = Some(format!(
-                    "template not found: {rel} (referenced from {})",
-                    referenced_from.as_deref().unwrap_or_default()
-                ));
-                out.parsed.push(p);
-                continue;
-            }
-            Err(e) => Err(e.to_string()),
+    #[test]
+    fn full_names_follow_the_platform() {
+        let id = Identity {
+            remote_platform: Some(platform::AZURE_DEVOPS),
+            host: "dev.azure.com".into(),
+            org: Some("contoso".into()),
+            project: Some("Fabrikam".into()),
+            repo: "ledger".into(),
         };
-        let content = match content {
-            Ok(c) => c,
-            Err(message) => {
-                error(out, rel, message);
-                continue;
-            }
-        };
-        let parsed = parse_file_as(&ctx, &rel, &content, template);
-        if parsed.pipeline.kind.as_deref() == Some(kinds::AZURE_YAML) {
-            let base = Path::new(&rel)
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default();
-            for r in parsed.pipeline.resources.iter().flatten() {
-                if r.kind.as_deref() != Some("template") {
-                    continue;
-                }
-                let Some(source) = &r.source else { continue };
-                let (path, alias) = match source.rsplit_once('@') {
-                    Some((p, a)) if !a.contains('/') => (p, Some(a)),
-                    _ => (source.as_str(), None),
-                };
-                if alias.is_some_and(|a| a != "self") || path.contains("${{") || path.contains("$(")
-                {
-                    continue;
-                }
-                let joined = match path.strip_prefix('/') {
-                    Some(root_rel) => PathBuf::from(root_rel),
-                    None => base.join(path),
-                };
-                let Some(target) = normalise(&joined) else {
-                    continue;
-                };
-                if done.insert(target.clone()) {
-                    queue.push_back((target, Some(true), Some(rel.clone())));
-                }
-            }
-        }
-        out.parsed.push(parsed);
+        assert_eq!(id.full_name(platform::AZURE_DEVOPS), "Fabrikam/ledger");
+        assert_eq!(id.full_name(platform::GITHUB), "contoso/ledger");
     }
 }

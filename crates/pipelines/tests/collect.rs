@@ -94,39 +94,93 @@ fn collects_a_directory_of_checkouts() {
     write(&org, "notes/readme.txt", b"hi");
 
     let ds = collect_paths(std::slice::from_ref(&org)).unwrap();
-    assert_eq!(ds.row_count("repositories"), 2);
+    // One row per platform present in a checkout: alpha has GitHub and Azure files.
+    assert_eq!(ds.row_count("repositories"), 3);
     assert_eq!(
         column(&ds, "repositories", "repo"),
-        vec![Some("alpha".into()), Some("beta".into())]
+        vec![
+            Some("alpha".into()),
+            Some("alpha".into()),
+            Some("beta".into())
+        ]
+    );
+    assert_eq!(
+        column(&ds, "repositories", "platform"),
+        vec![
+            Some("azure_devops".into()),
+            Some("github".into()),
+            Some("gitlab".into())
+        ]
     );
     assert_eq!(
         column(&ds, "repositories", "org"),
-        vec![Some("acme".into()), Some("acme".into())]
+        vec![
+            Some("acme".into()),
+            Some("acme".into()),
+            Some("acme".into())
+        ]
     );
     assert_eq!(
-        column(&ds, "repositories", "platform")[0].as_deref(),
-        Some("local")
+        column(&ds, "repositories", "host"),
+        vec![
+            Some("local".into()),
+            Some("local".into()),
+            Some("local".into())
+        ]
     );
     assert_eq!(
         column(&ds, "repositories", "default_branch"),
-        vec![Some("trunk".into()), None]
+        vec![Some("trunk".into()), Some("trunk".into()), None]
     );
     assert_eq!(
         column(&ds, "repositories", "has_codeowners"),
-        vec![Some("true".into()), Some("false".into())]
+        vec![
+            Some("true".into()),
+            Some("true".into()),
+            Some("false".into())
+        ]
     );
     assert_eq!(
         column(&ds, "repositories", "has_security_policy"),
-        vec![Some("true".into()), Some("false".into())]
+        vec![
+            Some("true".into()),
+            Some("true".into()),
+            Some("false".into())
+        ]
     );
     assert_eq!(
         column(&ds, "repositories", "has_dependabot_config"),
-        vec![Some("true".into()), Some("false".into())]
+        vec![
+            Some("true".into()),
+            Some("true".into()),
+            Some("false".into())
+        ]
     );
     assert_eq!(
         column(&ds, "repositories", "url")[0].as_deref(),
         Some(a.to_str().unwrap())
     );
+
+    // Pipeline rows carry the platform of their format.
+    let platforms: std::collections::BTreeMap<String, String> = column(&ds, "pipelines", "path")
+        .into_iter()
+        .zip(column(&ds, "pipelines", "platform"))
+        .map(|(p, k)| (p.unwrap(), k.unwrap()))
+        .collect();
+    assert_eq!(platforms[".github/workflows/ci.yml"], "github");
+    assert_eq!(platforms[".gitlab-ci.yml"], "gitlab");
+    assert_eq!(platforms["azure-pipelines.yml"], "azure_devops");
+    assert_eq!(platforms["build/steps.yml"], "azure_devops");
+    assert!(!column(&ds, "pipeline_steps", "platform").contains(&Some("local".into())));
+    // Referenced files are templates: no triggers of their own.
+    let triggers: std::collections::BTreeMap<String, Option<String>> =
+        column(&ds, "pipelines", "path")
+            .into_iter()
+            .zip(column(&ds, "pipelines", "triggers"))
+            .map(|(p, t)| (p.unwrap(), t))
+            .collect();
+    assert_eq!(triggers["build/steps.yml"], None);
+    assert_eq!(triggers["build/nested.yml"], None);
 
     let mut paths: Vec<String> = column(&ds, "pipelines", "path")
         .into_iter()

@@ -12,7 +12,7 @@ use clap::Args;
 use datafusion::arrow::array::{ArrayRef, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
-use devquery_engine::{Engine, EngineOptions, OutputFormat};
+use devquery_engine::{Engine, OutputFormat};
 use devquery_model::catalog;
 use devquery_rules::{RuleSet, RunOptions, run_rules};
 use devquery_shell::{
@@ -163,7 +163,8 @@ async fn run_rule(
 
 /// Runs the shell.
 pub async fn run(args: ShellArgs) -> Result<u8> {
-    let options = EngineOptions::default();
+    // `--org` / `--repo` narrow a snapshot here; live data is narrowed as it is collected.
+    let options = sources::engine_options(&args.sources);
     let session = if let Some(dir) = &args.sources.snapshot {
         Session::snapshot(dir, options).await?
     } else if args.sources.has_live_source() {

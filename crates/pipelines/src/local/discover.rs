@@ -1,0 +1,176 @@
+//! Which directories under a `--path` are repositories, and which of their files are pipeline
+//! files: by path (see [`crate::detect_kind`]), and Azure Pipelines files by shape anywhere in
+//! the checkout (see [`crate::kind::looks_like_azure`]).
+//!
+//! A path with a version-control marker (`.git`, `.hg`, `.svn`, `.jj`) or a pipeline file at
+//! its root is one checkout. Otherwise it is a directory of checkouts when at least one child
+//! has such a marker: then every child with a marker or with pipeline files anywhere below it
+//! is read. A path that is neither is read as one repository. Every directory read without a
+//! version-control marker gets a warning naming it (its rows have no git remote).
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::kind::{detect_kind, is_yaml, kinds, looks_like_azure};
+
+/// Directories never walked.
+const SKIP_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".jj",
+    "node_modules",
+    "target",
+    ".venv",
+    "__pycache__",
+    ".terraform",
+];
+
+/// Version-control directories (or files) that mark a checkout.
+const VCS_MARKERS: &[&str] = &[".git", ".hg", ".svn", ".jj"];
+
+/// Files or directories at a repository root that mark a checkout without version control.
+const PIPELINE_MARKERS: &[&str] = &[
+    ".github",
+    "azure-pipelines.yml",
+    "azure-pipelines.yaml",
+    ".azure-pipelines.yml",
+    ".azure-pipelines",
+    ".gitlab-ci.yml",
+    "action.yml",
+    "action.yaml",
+];
+
+/// Largest YAML file read to sniff whether it is an Azure Pipelines file.
+const SNIFF_MAX_BYTES: u64 = 1024 * 1024;
+
+/// A repository checkout and the pipeline files found in it.
+#[derive(Debug)]
+pub(crate) struct Checkout {
+    /// The checkout's root.
+    pub dir: PathBuf,
+    /// Repository-relative paths (`/`-separated) of pipeline files, with the kind each was
+    /// found as, in walk order.
+    pub files: Vec<(String, &'static str)>,
+    /// Directories that could not be read: repository-relative path and message.
+    pub errors: Vec<(String, String)>,
+}
+
+fn has_vcs(dir: &Path) -> bool {
+    VCS_MARKERS.iter().any(|m| dir.join(m).exists())
+}
+
+fn has_marker(dir: &Path) -> bool {
+    has_vcs(dir) || PIPELINE_MARKERS.iter().any(|m| dir.join(m).exists())
+}
+
+fn warn_without_vcs(dir: &Path) {
+    if !has_vcs(dir) {
+        tracing::warn!(
+            "{}: no .git (or other version-control) directory; read as a checkout without a git remote (host `local`)",
+            dir.display()
+        );
+    }
+}
+
+/// The checkouts a `--path` directory holds (see the module documentation).
+pub(crate) fn checkouts(top: &Path) -> std::io::Result<Vec<Checkout>> {
+    if has_marker(top) {
+        warn_without_vcs(top);
+        return Ok(vec![find(top)]);
+    }
+    let mut children: Vec<PathBuf> = std::fs::read_dir(top)?
+        .filter_map(Result::ok)
+        .filter(|e| !SKIP_DIRS.iter().any(|s| e.file_name().to_str() == Some(*s)))
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    children.sort();
+    if !children.iter().any(|c| has_marker(c)) {
+        tracing::warn!(
+            "{}: no .git or pipeline file at its root and no checkout directly below it; read as one repository",
+            top.display()
+        );
+        return Ok(vec![find(top)]);
+    }
+    let mut out = Vec::new();
+    for child in children {
+        let checkout = find(&child);
+        if has_marker(&child) || !checkout.files.is_empty() {
+            warn_without_vcs(&child);
+            out.push(checkout);
+        } else {
+            tracing::debug!(dir = %child.display(), "skipped: no checkout marker and no pipeline file");
+        }
+    }
+    Ok(out)
+}
+
+/// Walks a checkout for pipeline files.
+pub(crate) fn find(dir: &Path) -> Checkout {
+    let mut checkout = Checkout {
+        dir: dir.to_path_buf(),
+        files: Vec::new(),
+        errors: Vec::new(),
+    };
+    let walker = WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            !(e.depth() > 0
+                && e.file_type().is_dir()
+                && SKIP_DIRS.iter().any(|s| e.file_name() == *s))
+        });
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let Ok(rel) = e.path().strip_prefix(dir) else {
+                    continue;
+                };
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if let Some(kind) = detect_kind(&rel) {
+                    checkout.files.push((rel, kind));
+                } else if sniff_candidate(&rel) && azure_by_shape(&e) {
+                    checkout.files.push((rel, kinds::AZURE_YAML));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let endpoint = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(dir).ok())
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                checkout
+                    .errors
+                    .push((endpoint, format!("cannot read directory: {e}")));
+            }
+        }
+    }
+    checkout
+}
+
+/// Whether a file whose path says nothing is worth sniffing: YAML, not in a GitHub workflows
+/// directory (whose nested files are not workflows).
+fn sniff_candidate(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    is_yaml(&lower)
+        && !lower.starts_with(".github/workflows/")
+        && !lower.contains("/.github/workflows/")
+}
+
+/// Whether a YAML file (not larger than [`SNIFF_MAX_BYTES`]) has the shape of an Azure
+/// Pipelines file. Unreadable and non-UTF-8 files are not.
+fn azure_by_shape(entry: &walkdir::DirEntry) -> bool {
+    let small = entry.metadata().is_ok_and(|m| m.len() <= SNIFF_MAX_BYTES);
+    if !small {
+        tracing::debug!(path = %entry.path().display(), "not sniffed: larger than {SNIFF_MAX_BYTES} bytes");
+        return false;
+    }
+    std::fs::read(entry.path())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .is_some_and(|text| looks_like_azure(&text))
+}
