@@ -15,7 +15,7 @@ pub fn rules_markdown(rules: &[Rule]) -> String {
     out.push_str("<!-- Generated from the headers of queries/**/*.sql. Do not edit: run `UPDATE_DOCS=1 cargo test --workspace -- docs_rules_md`. -->\n\n");
     let _ = writeln!(
         out,
-        "{} bundled rules. A rule is one file `queries/<area>/<id>.sql`: a header of `-- key: value` lines (`id`, `title`, `severity`, `platforms`, `description`, `remediation`, `tactics`, `references`, repeatable `param: name = default`; indented `--   text` lines continue a value), then one SELECT returning `resource_type`, `resource`, `reason` and optionally `status` (`fail` / `pass` / `unknown`) and the join keys. `devquery rules ID` prints a rule; `devquery rules --check --rules DIR` validates your own.\n",
+        "{} bundled rules. A rule is one file `queries/<area>/<id>.sql`: a header of `-- key: value` lines (`id`, `title`, `severity`, `platforms`, `description`, `remediation`, `tactics`, `references`, repeatable `param: name = default`; indented `--   text` lines continue a value), then one SELECT returning `resource_type`, `resource`, `reason` and optionally `status` (`fail` / `pass` / `unknown`), the join keys, and `path`, `line`, `column` (1-based) for a finding in a file. A rule that reads a column the source cannot provide (org settings under `--path`) is reported as not applicable, never as passing. `devquery rules ID` prints a rule; `devquery rules --check --rules DIR` validates your own.\n",
         rules.len()
     );
     out.push_str("| id | severity | platforms | title |\n|---|---|---|---|\n");

@@ -7,7 +7,29 @@ use devquery_model::{Row, RowsError, to_batch};
 
 use crate::run::RunReport;
 
-/// One `findings` row per finding of every rule that ran (errored rules have none).
+/// The stable fingerprint of a finding: FNV-1a 64-bit of `rule_id`, a NUL byte and `resource`,
+/// as 16 lowercase hex digits. The same value across runs (no run id, time or position in it),
+/// used as SARIF's `partialFingerprints` and the `findings.fingerprint` column.
+pub fn fingerprint(rule_id: &str, resource: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let bytes = rule_id
+        .bytes()
+        .chain(std::iter::once(0))
+        .chain(resource.bytes());
+    for b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// A 1-based position as a table value (positions beyond `i64` are dropped, never wrapped).
+fn position(value: Option<u64>) -> Option<i64> {
+    value.and_then(|v| i64::try_from(v).ok())
+}
+
+/// One `findings` row per finding of every rule that ran (errored rules and rules not
+/// applicable to the source have none).
 pub fn finding_rows(report: &RunReport) -> Vec<FindingRow> {
     let run_at = report
         .run_at
@@ -31,6 +53,10 @@ pub fn finding_rows(report: &RunReport) -> Vec<FindingRow> {
                 resource_type: Some(f.resource_type.clone()),
                 resource: Some(f.resource.clone()),
                 reason: Some(f.reason.clone()),
+                path: f.path.clone(),
+                line: position(f.line),
+                column: position(f.column),
+                fingerprint: Some(fingerprint(&rule.id, &f.resource)),
                 tactics: Some(rule.tactics.clone()),
                 owner: f.owner.clone(),
             });

@@ -1,7 +1,8 @@
 //! devquery rules: SQL rule files (`queries/<area>/<id>.sql`, a `-- key: value` header then one
 //! SELECT), their validation with file:line errors, selection, parameters, the runner that turns
-//! rule rows into pass / fail / unknown findings, baselines that suppress accepted findings, and
-//! the `findings` table rows.
+//! rule rows into pass / fail / unknown findings (or reports a rule as not applicable when it
+//! reads columns the source cannot provide), baselines that suppress accepted findings, and the
+//! `findings` table rows with their stable fingerprints.
 //!
 //! ```ignore
 //! # async fn demo(engine: devquery_engine::Engine) -> Result<(), devquery_rules::Error> {
@@ -14,6 +15,7 @@
 //! ```
 
 pub mod baseline;
+pub mod coverage;
 pub mod docs;
 pub mod error;
 pub mod findings;
@@ -25,11 +27,11 @@ pub mod validate;
 
 pub use baseline::{Baseline, Suppression, glob_match};
 pub use error::{Error, RuleError, RuleErrors};
-pub use findings::{finding_rows, findings_batch};
+pub use findings::{finding_rows, findings_batch, fingerprint};
 pub use pack::{RuleSet, Selection, bundled_files};
 pub use params::{Param, ParamOverrides};
 pub use rule::{Origin, Rule, parse_rule};
 pub use run::{
-    CollectionIssue, Counts, ExpiredSuppression, Finding, RuleResult, RunOptions, RunReport,
-    Status, default_run_id, run_rules,
+    CollectionIssue, Counts, ExpiredSuppression, Finding, RuleResult, RuleState, RunOptions,
+    RunReport, Status, default_run_id, run_rules,
 };

@@ -57,6 +57,13 @@ pub const KEYS: &[&str] = &[
 /// Columns every rule must return.
 pub const REQUIRED_COLUMNS: &[&str] = &["resource_type", "resource", "reason"];
 
+/// Columns a rule may return, read into its findings: `status`, the join keys, `owner`, and
+/// where a finding is in a file: `path` (relative to the repository root), 1-based `line` and
+/// `column`. Other columns are allowed and ignored.
+pub const OPTIONAL_COLUMNS: &[&str] = &[
+    "status", "platform", "host", "org", "project", "repo", "owner", "path", "line", "column",
+];
+
 /// Where a rule came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {

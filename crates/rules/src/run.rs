@@ -1,5 +1,6 @@
 //! Running rules on an [`Engine`]: the result model (per rule: findings and pass / fail /
-//! unknown / suppressed counts, or the error it hit) and the runner.
+//! unknown / suppressed counts, the error it hit, or why it is not applicable to the source)
+//! and the runner.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -78,8 +79,10 @@ pub struct Finding {
     pub owner: Option<String>,
     /// File in the repository (e.g. a workflow path), when the rule returned a `path` column.
     pub path: Option<String>,
-    /// Line in that file, when the rule returned a `line` column.
+    /// Line in that file (1-based), when the rule returned a `line` column.
     pub line: Option<u64>,
+    /// Column in that line (1-based), when the rule returned a `column` column.
+    pub column: Option<u64>,
     /// The baseline entry that suppressed it.
     pub suppressed_by: Option<Suppression>,
 }
@@ -124,11 +127,51 @@ pub struct RuleResult {
     pub counts: Counts,
     /// The error when the rule could not run.
     pub error: Option<String>,
+    /// Why the rule does not apply to the source (it reads a column the source cannot provide,
+    /// e.g. an org setting under `--path`). Such a rule did not run: it has no findings and is
+    /// neither passing nor failing.
+    pub not_applicable: Option<String>,
     /// Wall time in milliseconds.
     pub elapsed_ms: u64,
     /// The most common `resource_type` over every finding, recorded before passing findings
     /// are dropped (`RunOptions::keep_passing`); `None` means "compute it from `findings`".
     pub main_resource_type: Option<String>,
+}
+
+/// The state of one rule in a report. `NotApplicable` is a state of its own: such a rule did
+/// not run, so it is never counted as passing (nor as failing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleState {
+    /// The rule could not run.
+    Error,
+    /// At least one failing finding.
+    Fail,
+    /// The rule reads something the source cannot provide.
+    NotApplicable,
+    /// It ran and matched no resource.
+    Empty,
+    /// It ran, matched resources, and none fails.
+    Pass,
+}
+
+impl RuleState {
+    /// The state's name: `error`, `fail`, `not_applicable`, `empty` or `pass`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleState::Error => "error",
+            RuleState::Fail => "fail",
+            RuleState::NotApplicable => "not_applicable",
+            RuleState::Empty => "empty",
+            RuleState::Pass => "pass",
+        }
+    }
+}
+
+impl std::fmt::Display for RuleState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The most common `resource_type` of `findings`.
@@ -148,10 +191,33 @@ impl RuleResult {
             .or_else(|| most_common_type(&self.findings))
     }
 
-    /// "38 of 50 repositories fail", "no repository found", or the error.
+    /// Whether the rule does not apply to the source (see [`RuleResult::not_applicable`]).
+    pub fn is_not_applicable(&self) -> bool {
+        self.not_applicable.is_some()
+    }
+
+    /// The rule's state: an error first, then not applicable, then fail / empty / pass.
+    pub fn state(&self) -> RuleState {
+        if self.error.is_some() {
+            RuleState::Error
+        } else if self.not_applicable.is_some() {
+            RuleState::NotApplicable
+        } else if self.counts.fail > 0 {
+            RuleState::Fail
+        } else if self.counts.total() == 0 {
+            RuleState::Empty
+        } else {
+            RuleState::Pass
+        }
+    }
+
+    /// "38 of 50 repositories fail", "no matching resource", "not applicable: …", or the error.
     pub fn summary(&self) -> String {
         if let Some(e) = &self.error {
             return format!("error: {e}");
+        }
+        if let Some(why) = &self.not_applicable {
+            return format!("not applicable: {why}");
         }
         let t = self.resource_type().unwrap_or("resource");
         let total = self.counts.total();
@@ -246,6 +312,23 @@ impl RunReport {
     /// Rules that errored.
     pub fn errored(&self) -> impl Iterator<Item = &RuleResult> {
         self.results.iter().filter(|r| r.error.is_some())
+    }
+
+    /// Rules that do not apply to the source (they read columns it cannot provide). They have
+    /// no findings and never count as passing; the exit code does not depend on them.
+    pub fn not_applicable(&self) -> impl Iterator<Item = &RuleResult> {
+        self.results
+            .iter()
+            .filter(|r| r.error.is_none() && r.not_applicable.is_some())
+    }
+
+    /// How many rules are in each [`RuleState`].
+    pub fn state_counts(&self) -> BTreeMap<RuleState, usize> {
+        let mut n = BTreeMap::new();
+        for r in &self.results {
+            *n.entry(r.state()).or_default() += 1;
+        }
+        n
     }
 
     /// Total counts over every rule.
@@ -363,6 +446,7 @@ pub async fn run_rules(engine: &Engine, rules: &[Rule], options: &RunOptions) ->
                     counts,
                     types,
                     expired_matches,
+                    not_applicable,
                     ..
                 } = tally;
                 for (total, n) in expired_totals.iter_mut().zip(expired_matches) {
@@ -381,12 +465,16 @@ pub async fn run_rules(engine: &Engine, rules: &[Rule], options: &RunOptions) ->
                     findings.shrink_to_fit();
                 }
                 let main_resource_type = types.into_iter().max_by_key(|(_, n)| *n).map(|(t, _)| t);
-                tracing::debug!(rule = %rule.id, ?counts, elapsed_ms, "rule ran");
+                match &not_applicable {
+                    Some(why) => tracing::debug!(rule = %rule.id, %why, "rule not applicable"),
+                    None => tracing::debug!(rule = %rule.id, ?counts, elapsed_ms, "rule ran"),
+                }
                 RuleResult {
                     rule: rule.clone(),
                     findings,
                     counts,
                     error: None,
+                    not_applicable,
                     elapsed_ms,
                     main_resource_type,
                 }
@@ -398,6 +486,7 @@ pub async fn run_rules(engine: &Engine, rules: &[Rule], options: &RunOptions) ->
                     findings: Vec::new(),
                     counts: Counts::default(),
                     error: Some(e),
+                    not_applicable: None,
                     elapsed_ms,
                     main_resource_type: None,
                 }
@@ -456,6 +545,8 @@ struct Tally {
     expired_matches: Vec<usize>,
     /// With `max_findings_per_status`: the findings kept so far, per status.
     capped: BTreeMap<Status, Capped>,
+    /// Why the rule was not run: it reads columns the source cannot provide.
+    not_applicable: Option<String>,
 }
 
 /// The first findings of one status in (resource, reason) order, kept while rows stream in:
@@ -502,11 +593,17 @@ async fn run_one(engine: &Engine, rule: &Rule, options: &RunOptions) -> Result<T
         EngineError::Sql { source, .. } => format!("{}: {source}", rule.file),
         other => format!("{}: {other}", rule.file),
     };
-    let mut stream = engine.query_stream(&sql).await.map_err(in_rule)?;
     let mut tally = Tally {
         expired_matches: vec![0; expired(options).len()],
         ..Tally::default()
     };
+    tally.not_applicable = crate::coverage::not_applicable(engine, &sql)
+        .await
+        .map_err(in_rule)?;
+    if tally.not_applicable.is_some() {
+        return Ok(tally);
+    }
+    let mut stream = engine.query_stream(&sql).await.map_err(in_rule)?;
     while let Some(batch) = stream.next().await {
         let batch = batch.map_err(|e| format!("{}: {}", rule.file, e.strip_backtrace()))?;
         read_batch(rule, &batch, options, &mut tally)?;
@@ -612,7 +709,7 @@ fn read_batch(
     let reason = required("reason")?;
     let status = column_text(batch, "status")?;
     let keys: Vec<Option<TextColumn>> = [
-        "platform", "host", "org", "project", "repo", "owner", "path", "line",
+        "platform", "host", "org", "project", "repo", "owner", "path", "line", "column",
     ]
     .iter()
     .map(|k| column_text(batch, k))
@@ -674,6 +771,7 @@ fn read_batch(
             owner: key(5, row),
             path: key(6, row),
             line: key(7, row).and_then(|l| l.parse().ok()),
+            column: key(8, row).and_then(|c| c.parse().ok()),
             suppressed_by,
         };
         match (

@@ -1,6 +1,7 @@
-//! Checks that a rule's SELECT plans against the catalogue and returns the required columns.
+//! Checks that a rule's SELECT plans against the catalogue, returns the required columns and
+//! gives the optional ones (`status`, `path`, `line`, `column`) the types the runner reads.
 
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, Schema};
 use devquery_engine::datafusion;
 use devquery_engine::{Engine, EngineError, EngineOptions, Statement};
 
@@ -13,6 +14,7 @@ pub fn planning_engine() -> Result<Engine, EngineError> {
     Engine::new(EngineOptions {
         read_only: true,
         target_partitions: 1,
+        ..EngineOptions::default()
     })
 }
 
@@ -34,7 +36,8 @@ fn line_in_message(message: &str) -> Option<usize> {
 }
 
 /// Plans the rule (with default or overridden parameters) on `engine` and checks its output
-/// columns: `resource_type`, `resource` and `reason` are required, `status` must be text.
+/// columns: `resource_type`, `resource` and `reason` are required; `status` and `path` must be
+/// text, `line` and `column` integers.
 pub async fn validate_rule(
     rule: &Rule,
     engine: &Engine,
@@ -81,20 +84,46 @@ pub async fn validate_rule(
             ),
         ));
     }
-    if let Ok(field) = schema.field_with_unqualified_name("status")
-        && !matches!(
-            field.data_type(),
-            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null
-        )
-    {
-        return Err(RuleError::new(
-            &rule.file,
-            rule.sql_line,
-            format!(
-                "column `status` must be text ('fail', 'pass' or 'unknown'), not {}",
-                field.data_type()
-            ),
-        ));
+    check_output_types(rule, schema.as_arrow())
+}
+
+fn is_text(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null
+    )
+}
+
+fn is_integer(t: &DataType) -> bool {
+    t.is_integer() || *t == DataType::Null
+}
+
+/// An optional output column: its name, the type test and what the type must be.
+type OutputCheck = (&'static str, fn(&DataType) -> bool, &'static str);
+
+/// The optional output columns have the types the runner reads: `status` and `path` text,
+/// `line` and `column` integers (1-based positions in `path`).
+fn check_output_types(rule: &Rule, schema: &Schema) -> Result<(), RuleError> {
+    let checks: [OutputCheck; 4] = [
+        ("status", is_text, "text ('fail', 'pass' or 'unknown')"),
+        ("path", is_text, "text (a file path in the repository)"),
+        ("line", is_integer, "an integer (1-based line in `path`)"),
+        (
+            "column",
+            is_integer,
+            "an integer (1-based column in `path`)",
+        ),
+    ];
+    for (name, ok, want) in checks {
+        if let Ok(field) = schema.field_with_name(name)
+            && !ok(field.data_type())
+        {
+            return Err(RuleError::new(
+                &rule.file,
+                rule.sql_line,
+                format!("column `{name}` must be {want}, not {}", field.data_type()),
+            ));
+        }
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Integration tests of the rules crate: header parsing and validation errors (file and line),
-//! parameters, selection, status handling, baselines with expiry, findings rows, the bundled
-//! pack and `docs/rules.md`.
+//! parameters, selection, status handling, baselines with expiry, findings rows and their
+//! fingerprints, rules not applicable to a source's coverage, the bundled pack and
+//! `docs/rules.md`.
 
 mod support {
     //! Shared helpers: fixture paths and small estates.
@@ -259,6 +260,38 @@ mod validate {
         ))
         .await
         .expect("valid");
+    }
+
+    #[tokio::test]
+    async fn positions_are_optional_and_typed() {
+        check(&format!(
+            "{H}select 'workflow' as resource_type, repo as resource, 'x' as reason,\n  '.github/workflows/ci.yml' as path, cast(3 as bigint) as line, 5 as column\nfrom repositories"
+        ))
+        .await
+        .expect("path, line and column are accepted");
+        check(&format!(
+            "{H}select 'workflow' as resource_type, repo as resource, 'x' as reason, null as line, null as column from repositories"
+        ))
+        .await
+        .expect("NULL positions are accepted");
+        let e = check(&format!(
+            "{H}select 'workflow' as resource_type, repo as resource, 'x' as reason, 'top' as column from repositories"
+        ))
+        .await
+        .expect_err("text column");
+        assert!(e.contains("`column` must be an integer"), "{e}");
+        let e = check(&format!(
+            "{H}select 'workflow' as resource_type, repo as resource, 'x' as reason, 1.5 as line from repositories"
+        ))
+        .await
+        .expect_err("float line");
+        assert!(e.contains("`line` must be an integer"), "{e}");
+        let e = check(&format!(
+            "{H}select 'workflow' as resource_type, repo as resource, 'x' as reason, 3 as path from repositories"
+        ))
+        .await
+        .expect_err("numeric path");
+        assert!(e.contains("`path` must be text"), "{e}");
     }
 
     #[tokio::test]
@@ -698,5 +731,315 @@ mod bundled {
             have == want,
             "docs/rules.md is stale: run `UPDATE_DOCS=1 cargo test --workspace -- docs_rules_md`"
         );
+    }
+}
+
+mod coverage {
+    //! A source's coverage: rules reading columns it cannot provide are not applicable (a state
+    //! of their own, never passing, never in the exit code); positions and fingerprints.
+
+    use devquery_engine::{Engine, EngineOptions};
+    use devquery_model::tables::orgs::OrgRow;
+    use devquery_model::{ColumnSet, Coverage, Dataset, Severity};
+    use devquery_rules::{
+        Origin, Rule, RuleResult, RuleSet, RuleState, RunOptions, RunReport, finding_rows,
+        fingerprint, run_rules,
+    };
+
+    const LOCAL: &str = "local checkouts (--path)";
+
+    fn local() -> Coverage {
+        Coverage::new(LOCAL)
+            .with(
+                "repositories",
+                ColumnSet::only(["platform", "host", "org", "project", "repo", "full_name"]),
+            )
+            .with("collection_errors", ColumnSet::All)
+    }
+
+    fn data() -> Dataset {
+        let mut data = Dataset::new();
+        data.extend(&[
+            crate::support::repo("api", "public", Some(false)),
+            crate::support::repo("web", "private", None),
+        ])
+        .expect("repos");
+        data.extend(&[OrgRow {
+            platform: Some("github".into()),
+            org: Some("acme".into()),
+            two_factor_required: Some(false),
+            ..Default::default()
+        }])
+        .expect("orgs");
+        data
+    }
+
+    fn engine(coverage: Option<Coverage>) -> Engine {
+        let mut data = data();
+        data.set_coverage(coverage);
+        Engine::from_dataset(&data, EngineOptions::default()).expect("engine")
+    }
+
+    /// Rules from `(id, SELECT)` pairs, all of severity high.
+    fn rules(sql: &[(&str, &str)]) -> Vec<Rule> {
+        let texts: Vec<(String, String)> = sql
+            .iter()
+            .map(|(id, q)| {
+                (
+                    format!("r/{id}.sql"),
+                    format!("-- id: {id}\n-- title: {id}\n-- severity: high\n{q}\n"),
+                )
+            })
+            .collect();
+        let set = RuleSet::parse(
+            texts.iter().map(|(f, t)| (f.clone(), t.as_str())),
+            Origin::Dir,
+        )
+        .expect("rules parse");
+        set.rules().to_vec()
+    }
+
+    const NAMES: (&str, &str) = (
+        "ok-names",
+        "select 'repository' as resource_type, full_name as resource, 'named' as reason, platform, org, repo from repositories",
+    );
+    const VISIBILITY: (&str, &str) = (
+        "na-visibility",
+        "select 'repository' as resource_type, full_name as resource, 'public' as reason from repositories where visibility = 'public'",
+    );
+    const ORG_2FA: (&str, &str) = (
+        "na-org-2fa",
+        "select 'org' as resource_type, org as resource, 'no 2FA' as reason from orgs where not two_factor_required",
+    );
+    const SUBQUERY: (&str, &str) = (
+        "na-subquery",
+        "select 'repository' as resource_type, full_name as resource, 'x' as reason from repositories where org in (select org from orgs where two_factor_required)",
+    );
+    const COUNT_ONLY: (&str, &str) = (
+        "na-count",
+        "select 'org' as resource_type, 'acme' as resource, cast(count(*) as varchar) as reason from orgs",
+    );
+    const MANY: (&str, &str) = (
+        "na-many",
+        "select 'repository' as resource_type, full_name as resource, 'x' as reason from repositories where visibility = 'public' and secret_scanning and push_protection and is_archived and is_fork",
+    );
+
+    fn all_rules() -> Vec<Rule> {
+        rules(&[NAMES, VISIBILITY, ORG_2FA, SUBQUERY, COUNT_ONLY, MANY])
+    }
+
+    fn by_id<'a>(report: &'a RunReport, id: &str) -> &'a RuleResult {
+        report
+            .results
+            .iter()
+            .find(|r| r.rule.id == id)
+            .expect("result")
+    }
+
+    fn options(run_id: &str) -> RunOptions {
+        let mut o = RunOptions::now("coverage test");
+        o.run_id = run_id.into();
+        o
+    }
+
+    #[tokio::test]
+    async fn rules_reading_unprovided_columns_are_not_applicable() {
+        let report = run_rules(&engine(Some(local())), &all_rules(), &options("r")).await;
+        assert_eq!(report.errored().count(), 0, "{:?}", report.errored().next());
+
+        let ok = by_id(&report, "ok-names");
+        assert_eq!(ok.not_applicable, None);
+        assert_eq!(ok.state(), RuleState::Fail);
+        assert_eq!(ok.counts.fail, 2);
+
+        let vis = by_id(&report, "na-visibility");
+        assert_eq!(
+            vis.not_applicable.as_deref(),
+            Some("reads repositories.visibility, which local checkouts (--path) do not provide")
+        );
+        assert_eq!(vis.state(), RuleState::NotApplicable);
+        assert!(vis.findings.is_empty());
+        assert_eq!(vis.counts.total(), 0);
+        assert!(
+            vis.summary().starts_with("not applicable: reads"),
+            "{}",
+            vis.summary()
+        );
+
+        let org = by_id(&report, "na-org-2fa");
+        assert_eq!(
+            org.not_applicable.as_deref(),
+            Some(
+                "reads orgs.org, orgs.two_factor_required, which local checkouts (--path) do not provide"
+            )
+        );
+        let sub = by_id(&report, "na-subquery");
+        let why = sub
+            .not_applicable
+            .as_deref()
+            .expect("subquery columns count");
+        assert!(why.contains("orgs.two_factor_required"), "{why}");
+        let count = by_id(&report, "na-count");
+        let why = count
+            .not_applicable
+            .as_deref()
+            .expect("a table not provided");
+        assert!(why.starts_with("reads orgs"), "{why}");
+        let many = by_id(&report, "na-many");
+        let why = many.not_applicable.as_deref().expect("many columns");
+        assert!(why.contains(" and 2 more, which "), "{why}");
+        assert!(
+            why.starts_with("reads repositories.is_archived, repositories.is_fork, "),
+            "{why}"
+        );
+    }
+
+    #[tokio::test]
+    async fn not_applicable_is_its_own_state_in_counts_and_exit_codes() {
+        let report = run_rules(&engine(Some(local())), &all_rules(), &options("r")).await;
+        assert_eq!(report.not_applicable().count(), 5);
+        let states = report.state_counts();
+        assert_eq!(states.get(&RuleState::NotApplicable), Some(&5));
+        assert_eq!(states.get(&RuleState::Fail), Some(&1));
+        assert_eq!(states.get(&RuleState::Pass), None);
+        assert_eq!(report.totals().total(), 2);
+        assert_eq!(RuleState::NotApplicable.as_str(), "not_applicable");
+
+        // Only the applicable rule has finding rows.
+        let rows = finding_rows(&report);
+        assert_eq!(rows.len(), 2);
+        assert!(
+            rows.iter()
+                .all(|r| r.rule_id.as_deref() == Some("ok-names"))
+        );
+
+        // Not applicable rules alone never fail a run.
+        let only_na = run_rules(
+            &engine(Some(local())),
+            &rules(&[VISIBILITY, ORG_2FA]),
+            &options("r"),
+        )
+        .await;
+        assert_eq!(only_na.not_applicable().count(), 2);
+        assert_eq!(only_na.highest_failing(), None);
+        assert_eq!(only_na.exit_code(Some(Severity::Info)), 0);
+    }
+
+    #[tokio::test]
+    async fn without_coverage_every_rule_runs() {
+        let report = run_rules(&engine(None), &all_rules(), &options("r")).await;
+        assert_eq!(report.not_applicable().count(), 0);
+        assert_eq!(report.errored().count(), 0);
+        assert_eq!(by_id(&report, "na-visibility").counts.fail, 1);
+        assert_eq!(by_id(&report, "na-org-2fa").counts.fail, 1);
+        assert_eq!(by_id(&report, "na-count").state(), RuleState::Fail);
+    }
+
+    #[tokio::test]
+    async fn a_coverage_providing_the_columns_makes_the_rule_applicable() {
+        let wider = local().with("repositories", ColumnSet::only(["visibility"]));
+        let report = run_rules(&engine(Some(wider)), &rules(&[VISIBILITY]), &options("r")).await;
+        let vis = by_id(&report, "na-visibility");
+        assert_eq!(vis.not_applicable, None);
+        assert_eq!(vis.counts.fail, 1);
+        let everything = Coverage::new(LOCAL)
+            .with("repositories", ColumnSet::All)
+            .with(
+                "orgs",
+                ColumnSet::except(["members_can_fork_private_repos"]),
+            );
+        let report = run_rules(&engine(Some(everything)), &all_rules(), &options("r")).await;
+        assert_eq!(report.not_applicable().count(), 0);
+    }
+
+    #[test]
+    fn dataset_merge_combines_coverage() {
+        // Collecting into a blank dataset keeps the source's coverage.
+        let mut local_only = Dataset::new();
+        let mut scan = data();
+        scan.set_coverage(local());
+        local_only.merge(scan.clone());
+        assert_eq!(local_only.coverage(), Some(&local()));
+        // A live collection provides everything: it absorbs the local coverage.
+        let mut live = data();
+        live.merge(scan.clone());
+        assert_eq!(live.coverage(), None);
+        let mut other_way = scan.clone();
+        other_way.merge(data());
+        assert_eq!(other_way.coverage(), None);
+        // Two partial sources: the union.
+        let mut more = Dataset::new();
+        more.set_coverage(
+            Coverage::new("another source")
+                .with("repositories", ColumnSet::only(["visibility"]))
+                .with("orgs", ColumnSet::All),
+        );
+        let mut both = scan;
+        both.merge(more);
+        let c = both.coverage().expect("partial");
+        assert!(c.provides("repositories", "visibility"));
+        assert!(c.provides("repositories", "full_name"));
+        assert!(!c.provides("repositories", "secret_scanning"));
+        assert!(c.provides("orgs", "two_factor_required"));
+        assert_eq!(c.description, "local checkouts (--path) and another source");
+    }
+
+    #[test]
+    fn column_sets_union() {
+        let only = ColumnSet::only(["a", "b"]);
+        let except = ColumnSet::except(["b", "c"]);
+        let u = only.clone().union(except.clone());
+        assert!(u.contains("a") && u.contains("b") && !u.contains("c") && u.contains("z"));
+        assert_eq!(
+            except.clone().union(ColumnSet::except(["c", "d"])),
+            ColumnSet::except(["c"])
+        );
+        assert_eq!(
+            except.clone().union(ColumnSet::only(["c"])),
+            ColumnSet::except(["b"])
+        );
+        assert_eq!(except.union(ColumnSet::only(["b", "c"])), ColumnSet::All);
+        assert_eq!(only.union(ColumnSet::All), ColumnSet::All);
+        assert_eq!(ColumnSet::except(Vec::<String>::new()), ColumnSet::All);
+        let json = serde_json::to_string(&local()).expect("json");
+        let back: Coverage = serde_json::from_str(&json).expect("parses");
+        assert_eq!(back, local());
+    }
+
+    #[test]
+    fn fingerprints_are_stable_fnv1a_hex() {
+        // FNV-1a 64 of "wf-unpinned\0acme/api:.github/workflows/ci.yml", computed independently.
+        assert_eq!(
+            fingerprint("wf-unpinned", "acme/api:.github/workflows/ci.yml"),
+            "1b954788d1144832"
+        );
+        assert_eq!(fingerprint("x", "ab").len(), 16);
+        assert_ne!(fingerprint("x", "ab"), fingerprint("xa", "b"));
+    }
+
+    #[tokio::test]
+    async fn positions_and_fingerprints_reach_findings_rows() {
+        const POS: (&str, &str) = (
+            "pos",
+            "select 'workflow' as resource_type, full_name as resource, 'x' as reason, '.github/workflows/ci.yml' as path, cast(12 as bigint) as line, 7 as column from repositories where repo = 'api'",
+        );
+        let engine = engine(Some(local()));
+        let first = run_rules(&engine, &rules(&[POS]), &options("run-1")).await;
+        let f = &by_id(&first, "pos").findings[0];
+        assert_eq!(f.path.as_deref(), Some(".github/workflows/ci.yml"));
+        assert_eq!((f.line, f.column), (Some(12), Some(7)));
+        let rows = finding_rows(&first);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].path.as_deref(), Some(".github/workflows/ci.yml"));
+        assert_eq!((rows[0].line, rows[0].column), (Some(12), Some(7)));
+        assert_eq!(
+            rows[0].fingerprint.as_deref(),
+            Some(fingerprint("pos", "acme/api").as_str())
+        );
+        // Another run: another run id, the same fingerprint.
+        let second = run_rules(&engine, &rules(&[POS]), &options("run-2")).await;
+        let again = finding_rows(&second);
+        assert_ne!(again[0].run_id, rows[0].run_id);
+        assert_eq!(again[0].fingerprint, rows[0].fingerprint);
     }
 }
