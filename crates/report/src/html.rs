@@ -1,10 +1,11 @@
 //! HTML: one self-contained file (inline CSS and a little inline JS, no external assets) with
-//! the summary, the per-rule table and the findings, filterable by severity and status.
+//! the summary, the per-rule table (rules that are not applicable to the source show that state
+//! and why) and the findings with their file location, filterable by severity and status.
 
 use std::io::Write;
 
 use devquery_model::Severity;
-use devquery_rules::Status;
+use devquery_rules::{Finding, Status};
 
 use crate::summary::{self, rule_state};
 use crate::{Options, ReportError, RunReport};
@@ -50,7 +51,7 @@ tr:last-child td{border-bottom:none}
 .s-critical{background:var(--critical)}.s-high{background:var(--high)}.s-medium{background:var(--medium)}
 .s-low{background:var(--low)}.s-info{background:var(--info)}
 .st-fail{color:var(--high);font-weight:600}.st-pass{color:var(--pass)}.st-error{color:var(--high);font-weight:700}
-.st-empty,.st-unknown,.st-suppressed{color:var(--muted)}
+.st-empty,.st-unknown,.st-suppressed,.st-not_applicable{color:var(--muted)}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#eef0f4;padding:1px 4px;border-radius:4px}
 .filters{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:8px 0 12px}
 .filters label{background:var(--card);border:1px solid var(--line);border-radius:16px;padding:3px 10px;cursor:pointer;user-select:none}
@@ -78,6 +79,15 @@ const SCRIPT: &str = r#"
   q.addEventListener('input',apply);apply();
 })();
 "#;
+
+/// The `path:line:column` of a finding in a file, as code; empty when it has no file.
+fn file_location(f: &Finding) -> String {
+    if f.path.is_some() {
+        format!("<code>{}</code>", esc(&summary::location(f)))
+    } else {
+        String::new()
+    }
+}
 
 fn badge(sev: Severity) -> String {
     format!(r#"<span class="badge s-{0}">{0}</span>"#, sev.as_str())
@@ -110,6 +120,7 @@ pub fn write(
         (s.rules, "rules"),
         (s.rules_failing, "failing rules"),
         (s.rules_errored, "errored rules"),
+        (s.rules_not_applicable, "not applicable rules"),
         (s.totals.fail, "failing findings"),
         (s.totals.pass, "passing"),
         (s.totals.unknown, "unknown"),
@@ -168,8 +179,9 @@ pub fn write(
     h.push_str("<h2>Rules</h2><table><thead><tr><th>rule</th><th>severity</th><th>state</th><th>fail</th><th>pass</th><th>unknown</th><th>suppr.</th><th>result</th></tr></thead><tbody>");
     for r in summary::ordered(report) {
         let state = rule_state(r);
+        let words = summary::state_words(state);
         h.push_str(&format!(
-            "<tr><td><details><summary><code>{}</code> {}</summary><div class=\"rem\">{}<br><b>Remediation:</b> {}<br>{}</div></details></td><td>{}</td><td class=\"st-{state}\">{state}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            "<tr><td><details><summary><code>{}</code> {}</summary><div class=\"rem\">{}<br><b>Remediation:</b> {}<br>{}</div></details></td><td>{}</td><td class=\"st-{state}\">{words}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             esc(&r.rule.id),
             esc(&r.rule.title),
             esc(&r.rule.description),
@@ -180,7 +192,7 @@ pub fn write(
             r.counts.pass,
             r.counts.unknown,
             r.counts.suppressed,
-            esc(&r.summary())
+            esc(&summary::result_text(r))
         ));
     }
     h.push_str("</tbody></table>\n");
@@ -204,7 +216,7 @@ pub fn write(
         ));
     }
     h.push_str("<input type=\"search\" id=\"q\" placeholder=\"filter by text…\"> <span id=\"count\"></span></div>");
-    h.push_str("<table id=\"findings\"><thead><tr><th>severity</th><th>status</th><th>rule</th><th>resource</th><th>reason</th></tr></thead><tbody>");
+    h.push_str("<table id=\"findings\"><thead><tr><th>severity</th><th>status</th><th>rule</th><th>resource</th><th>location</th><th>reason</th></tr></thead><tbody>");
     let mut rows: Vec<_> = report
         .results
         .iter()
@@ -227,12 +239,13 @@ pub fn write(
             _ => esc(&f.reason),
         };
         h.push_str(&format!(
-            "<tr data-severity=\"{0}\" data-status=\"{1}\"><td>{2}</td><td class=\"st-{1}\">{1}</td><td><code>{3}</code></td><td>{4}</td><td>{5}</td></tr>",
+            "<tr data-severity=\"{0}\" data-status=\"{1}\"><td>{2}</td><td class=\"st-{1}\">{1}</td><td><code>{3}</code></td><td>{4}</td><td>{5}</td><td>{6}</td></tr>",
             r.rule.severity.as_str(),
             f.status.as_str(),
             badge(r.rule.severity),
             esc(&r.rule.id),
-            esc(&summary::location(f)),
+            esc(&f.resource),
+            file_location(f),
             reason
         ));
     }

@@ -99,6 +99,8 @@ pub struct SummaryOut {
     pub rules_passing: usize,
     /// Errored rules.
     pub rules_errored: usize,
+    /// Rules whose inputs the source cannot provide (never counted as passing).
+    pub rules_not_applicable: usize,
     /// Highest failing severity.
     pub highest_failing_severity: Option<String>,
     /// Finding counts.
@@ -152,9 +154,15 @@ pub struct RuleOut {
     pub title: String,
     /// Severity.
     pub severity: String,
-    /// `fail`, `pass`, `error` or `empty`.
+    /// `fail`, `pass`, `error`, `empty` or `not_applicable` (the name of version 1; the same
+    /// value as `status`).
     pub state: &'static str,
-    /// "38 of 50 repositories fail".
+    /// `fail`, `pass`, `error`, `empty` or `not_applicable`.
+    pub status: &'static str,
+    /// Why the rule is not applicable to the source (only then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<String>,
+    /// "38 of 50 repositories fail", or why the rule is not applicable.
     pub summary: String,
     /// Platforms.
     pub platforms: Vec<String>,
@@ -187,7 +195,7 @@ pub struct FindingOut {
     pub resource: String,
     /// Reason.
     pub reason: String,
-    /// Join keys and location, only when known.
+    /// Join keys and location (`path`, `line`, `column`), only when known.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub keys: BTreeMap<&'static str, String>,
     /// The suppression, when suppressed.
@@ -222,6 +230,7 @@ pub fn document(report: &RunReport, options: &Options) -> Document {
             rules_failing: s.rules_failing,
             rules_passing: s.rules_passing,
             rules_errored: s.rules_errored,
+            rules_not_applicable: s.rules_not_applicable,
             highest_failing_severity: report.highest_failing().map(|s| s.to_string()),
             findings: s.totals.into(),
             by_severity: s
@@ -267,7 +276,9 @@ pub fn document(report: &RunReport, options: &Options) -> Document {
                 title: r.rule.title.clone(),
                 severity: r.rule.severity.to_string(),
                 state: rule_state(r),
-                summary: r.summary(),
+                status: rule_state(r),
+                not_applicable: r.not_applicable.clone(),
+                summary: summary::result_text(r),
                 platforms: r.rule.platforms.clone(),
                 tactics: r.rule.tactics.clone(),
                 references: r.rule.references.clone(),
@@ -296,6 +307,9 @@ pub fn document(report: &RunReport, options: &Options) -> Document {
                         }
                         if let Some(l) = f.line {
                             keys.insert("line", l.to_string());
+                        }
+                        if let Some(c) = f.column {
+                            keys.insert("column", c.to_string());
                         }
                         FindingOut {
                             status: f.status.as_str(),

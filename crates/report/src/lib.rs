@@ -1,9 +1,11 @@
 //! devquery compliance report: one module per output format behind [`Format`], each writing a
 //! [`RunReport`] to any [`std::io::Write`]; plus the Parquet findings export
-//! ([`parquet::export`]) that appends to a `run_date=YYYY-MM-DD/` partitioned directory.
+//! ([`parquet::export`]) that appends to a `run_date=YYYY-MM-DD/` partitioned directory, and
+//! SARIF split into one file per repository ([`sarif::write_split`]) for GitHub code scanning.
 //!
 //! Adding a format is one module plus one [`Format`] variant.
 
+pub mod atomic;
 pub mod csv;
 pub mod github;
 pub mod html;

@@ -1,9 +1,10 @@
-//! Markdown format: summary, severity table, per-rule table and the failing findings per rule
-//! (for pull-request comments, job summaries and wikis).
+//! Markdown format: summary, severity table, per-rule table (with the state `not applicable` and
+//! its reason) and the failing findings per rule with their file location (for pull-request
+//! comments, job summaries and wikis).
 
 use std::io::Write;
 
-use devquery_rules::Status;
+use devquery_rules::{Finding, Status};
 
 use crate::summary::{self, rule_state};
 use crate::{Options, ReportError, RunReport};
@@ -14,6 +15,15 @@ pub fn cell(s: &str) -> String {
         .replace('|', "\\|")
         .replace('\n', " ")
         .replace('<', "&lt;")
+}
+
+/// The `path:line:column` of a finding in a file, as code; empty when it has no file.
+fn file_location(f: &Finding) -> String {
+    if f.path.is_some() {
+        format!("`{}`", cell(&summary::location(f)))
+    } else {
+        String::new()
+    }
 }
 
 /// Writes the Markdown report.
@@ -34,10 +44,11 @@ pub fn write(
     )?;
     writeln!(
         out,
-        "**{} rules**: {} failing, {} passing, {} errored. **Findings**: {} fail, {} pass, {} unknown, {} suppressed.\n",
+        "**{} rules**: {} failing, {} passing, {} not applicable, {} errored. **Findings**: {} fail, {} pass, {} unknown, {} suppressed.\n",
         s.rules,
         s.rules_failing,
         s.rules_passing,
+        s.rules_not_applicable,
         s.rules_errored,
         s.totals.fail,
         s.totals.pass,
@@ -113,12 +124,12 @@ pub fn write(
             "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
             r.rule.id,
             r.rule.severity,
-            rule_state(r),
+            summary::state_words(rule_state(r)),
             r.counts.fail,
             r.counts.pass,
             r.counts.unknown,
             r.counts.suppressed,
-            cell(&r.summary())
+            cell(&summary::result_text(r))
         )?;
     }
     let failing: Vec<_> = summary::ordered(report)
@@ -143,7 +154,7 @@ pub fn write(
                 r.rule.remediation.replace('\n', " ")
             )?;
         }
-        writeln!(out, "| resource | reason |\n|---|---|")?;
+        writeln!(out, "| resource | location | reason |\n|---|---|---|")?;
         let fails: Vec<_> = r
             .findings
             .iter()
@@ -152,8 +163,9 @@ pub fn write(
         for f in fails.iter().take(options.top.max(1)) {
             writeln!(
                 out,
-                "| `{}` | {} |",
-                cell(&summary::location(f)),
+                "| `{}` | {} | {} |",
+                cell(&f.resource),
+                file_location(f),
                 cell(&f.reason)
             )?;
         }

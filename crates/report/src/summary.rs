@@ -1,4 +1,5 @@
-//! Aggregates shared by every format: totals, by severity, by tactic, top findings.
+//! Aggregates shared by every format: totals, by severity, by tactic, top findings, the state of
+//! a rule (`fail`, `pass`, `empty`, `error`, `not_applicable`) and where a finding is.
 
 use std::collections::BTreeMap;
 
@@ -25,8 +26,10 @@ pub struct Summary {
     pub rules_failing: usize,
     /// Rules that errored.
     pub rules_errored: usize,
-    /// Rules without a failing finding and without error.
+    /// Rules without a failing finding, without error and applicable to the source.
     pub rules_passing: usize,
+    /// Rules whose inputs the source cannot provide (never counted as passing).
+    pub rules_not_applicable: usize,
     /// Finding counts.
     pub totals: Counts,
     /// By severity, highest first (every severity present).
@@ -50,6 +53,8 @@ pub fn summarize(report: &RunReport) -> Summary {
         let failing = r.counts.fail > 0;
         if r.error.is_some() {
             s.rules_errored += 1;
+        } else if r.not_applicable.is_some() {
+            s.rules_not_applicable += 1;
         } else if failing {
             s.rules_failing += 1;
         } else {
@@ -71,6 +76,22 @@ pub fn summarize(report: &RunReport) -> Summary {
     s
 }
 
+/// "81 rules: 12 failing, 60 passing, 8 not applicable, 1 errored".
+pub fn rules_line(s: &Summary) -> String {
+    format!(
+        "{} rules: {} failing, {} passing, {} not applicable, {} errored",
+        s.rules, s.rules_failing, s.rules_passing, s.rules_not_applicable, s.rules_errored
+    )
+}
+
+/// "findings: 3 fail, 2 pass, 1 unknown, 1 suppressed".
+pub fn findings_line(s: &Summary) -> String {
+    format!(
+        "findings: {} fail, {} pass, {} unknown, {} suppressed",
+        s.totals.fail, s.totals.pass, s.totals.unknown, s.totals.suppressed
+    )
+}
+
 /// Failing findings, most severe rule first, then rule id and resource; at most `n`.
 pub fn top_findings(report: &RunReport, n: usize) -> Vec<(&RuleResult, &Finding)> {
     let mut all: Vec<(&RuleResult, &Finding)> = report
@@ -90,13 +111,15 @@ pub fn top_findings(report: &RunReport, n: usize) -> Vec<(&RuleResult, &Finding)
     all
 }
 
-/// Rule results ordered for display: errored and failing first (most severe first), then the rest.
+/// Rule results ordered for display: errored and failing first (most severe first), then the
+/// passing ones, then those not applicable.
 pub fn ordered(report: &RunReport) -> Vec<&RuleResult> {
     let mut v: Vec<&RuleResult> = report.results.iter().collect();
     v.sort_by_key(|r| {
         (
             r.error.is_none(),
             r.counts.fail == 0,
+            r.error.is_none() && r.not_applicable.is_some(),
             std::cmp::Reverse(r.rule.severity),
             r.rule.id.clone(),
         )
@@ -104,24 +127,34 @@ pub fn ordered(report: &RunReport) -> Vec<&RuleResult> {
     v
 }
 
-/// A one-word state of a rule: `fail`, `pass`, `error` or `empty` (no matching resource).
+/// The state of a rule: `error`, `not_applicable` (the source cannot provide its inputs),
+/// `fail`, `empty` (no matching resource) or `pass`.
 pub fn rule_state(r: &RuleResult) -> &'static str {
-    if r.error.is_some() {
-        "error"
-    } else if r.counts.fail > 0 {
-        "fail"
-    } else if r.counts.total() == 0 {
-        "empty"
+    r.state().as_str()
+}
+
+/// The state as words for people: `not applicable` instead of `not_applicable`.
+pub fn state_words(state: &str) -> &str {
+    if state == "not_applicable" {
+        "not applicable"
     } else {
-        "pass"
+        state
     }
 }
 
-/// Where a finding is, as text: `org/repo:path:line`, or the resource.
+/// The one-line result of a rule: "38 of 50 repositories fail", the error, or "not applicable:
+/// <why>".
+pub fn result_text(r: &RuleResult) -> String {
+    r.summary()
+}
+
+/// Where a finding is, as text: `path:line:column` (what editors and terminals open), `path`,
+/// or the resource when it has no file.
 pub fn location(f: &Finding) -> String {
-    match (&f.path, f.line) {
-        (Some(p), Some(l)) => format!("{p}:{l}"),
-        (Some(p), None) => p.clone(),
+    match (&f.path, f.line, f.column) {
+        (Some(p), Some(l), Some(c)) => format!("{p}:{l}:{c}"),
+        (Some(p), Some(l), None) => format!("{p}:{l}"),
+        (Some(p), None, _) => p.clone(),
         _ => f.resource.clone(),
     }
 }

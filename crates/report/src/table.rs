@@ -1,5 +1,6 @@
 //! Terminal format: header, partial-collection warning, summary by severity and by tactic,
-//! per-rule pass / fail / unknown counts, top failing findings. ANSI colour only when asked
+//! per-rule pass / fail / unknown counts (state `n/a` for a rule the source cannot feed), top
+//! failing findings with their `path:line:column`. ANSI colour only when asked
 //! (the CLI asks when stdout is a terminal and `NO_COLOR` is unset).
 
 use std::io::Write;
@@ -49,6 +50,15 @@ impl Paint {
     }
 }
 
+/// The state as the rules table shows it: `n/a` for a rule that is not applicable.
+fn short_state(state: &str) -> &str {
+    if state == "not_applicable" {
+        "n/a"
+    } else {
+        state
+    }
+}
+
 fn new_table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
@@ -88,15 +98,9 @@ pub fn write(
     writeln!(out)?;
     writeln!(
         out,
-        "{} rules: {} failing, {} passing, {} errored · findings: {} fail, {} pass, {} unknown, {} suppressed",
-        s.rules,
-        s.rules_failing,
-        s.rules_passing,
-        s.rules_errored,
-        s.totals.fail,
-        s.totals.pass,
-        s.totals.unknown,
-        s.totals.suppressed
+        "{} · {}",
+        summary::rules_line(&s),
+        summary::findings_line(&s)
     )?;
     if !report.collection_errors.is_empty() {
         writeln!(
@@ -177,12 +181,12 @@ pub fn write(
         t.add_row(vec![
             Cell::new(&r.rule.id),
             Cell::new(r.rule.severity.as_str()),
-            Cell::new(rule_state(r)),
+            Cell::new(short_state(rule_state(r))),
             num(r.counts.fail),
             num(r.counts.pass),
             num(r.counts.unknown),
             num(r.counts.suppressed),
-            Cell::new(r.summary()),
+            Cell::new(summary::result_text(r)),
         ]);
     }
     writeln!(out, "{}\n{t}\n", p.bold("Rules"))?;

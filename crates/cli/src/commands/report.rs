@@ -1,20 +1,35 @@
 //! `devquery report`: runs the selected rules on the sources and writes the compliance report in
-//! one of the report formats; the exit code gates CI (`--fail-on`).
+//! one of the report formats (SARIF optionally split into one file per repository for GitHub
+//! code scanning, plus a Markdown step summary in GitHub Actions); the exit code gates CI
+//! (`--fail-on`).
 
 use std::fs;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args;
 use devquery_engine::EngineOptions;
 use devquery_model::Severity;
 use devquery_report::{Format, Options};
-use devquery_rules::{Baseline, ParamOverrides, RuleSet, RunOptions, Selection, run_rules};
+use devquery_rules::{
+    Baseline, ParamOverrides, RuleSet, RunOptions, RunReport, Selection, run_rules,
+};
 
 use crate::args::SourceArgs;
 use crate::exit;
 use crate::sources;
+
+/// How `--format sarif` splits its output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SplitBy {
+    /// One file (or stdout) for the whole report.
+    #[default]
+    None,
+    /// One file per repository, plus one per organisation for findings that belong to no
+    /// repository, into the --output directory.
+    Repository,
+}
 
 /// Arguments of `devquery report`.
 #[derive(Debug, Args)]
@@ -69,6 +84,17 @@ pub struct ReportArgs {
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub top: usize,
 
+    /// With --format sarif: `repository` writes one file per repository (plus one per
+    /// organisation for findings without a repository) into the --output directory, each inside
+    /// GitHub code scanning's limits, to upload repository by repository.
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = SplitBy::None)]
+    pub split_by: SplitBy,
+
+    /// Also append the Markdown report to the file named by $GITHUB_STEP_SUMMARY (GitHub
+    /// Actions' job summary).
+    #[arg(long)]
+    pub step_summary: bool,
+
     #[command(flatten)]
     pub sources: SourceArgs,
 }
@@ -95,14 +121,49 @@ fn rules_error(e: devquery_rules::Error) -> anyhow::Error {
     }
 }
 
-/// Runs the command.
-pub async fn run(args: ReportArgs) -> Result<u8> {
+/// The file `$GITHUB_STEP_SUMMARY` names.
+fn step_summary_path() -> Result<PathBuf> {
+    std::env::var_os("GITHUB_STEP_SUMMARY")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .ok_or_else(|| {
+            exit::usage(
+                "--step-summary: $GITHUB_STEP_SUMMARY is not set (GitHub Actions sets it in every \
+                 step); drop the flag outside Actions",
+            )
+        })
+}
+
+/// Checks the output flags; returns the step summary file when one is asked for.
+fn check_output_flags(args: &ReportArgs) -> Result<Option<PathBuf>> {
     if args.format.is_directory() && args.output.is_none() {
         return Err(exit::usage(format!(
             "--format {} writes a directory: give --output DIR",
             args.format.name()
         )));
     }
+    if args.split_by == SplitBy::Repository {
+        if args.format != Format::Sarif {
+            return Err(exit::usage(
+                "--split-by repository works with --format sarif",
+            ));
+        }
+        if args.output.is_none() {
+            return Err(exit::usage(
+                "--split-by repository writes one file per repository: give --output DIR",
+            ));
+        }
+    }
+    if args.step_summary {
+        step_summary_path().map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Runs the command.
+pub async fn run(args: ReportArgs) -> Result<u8> {
+    let step_summary = check_output_flags(&args)?;
     if let Some(id) = &args.run_id
         && (id.is_empty() || id.contains(['/', '\\']) || id.starts_with('.'))
     {
@@ -153,7 +214,9 @@ pub async fn run(args: ReportArgs) -> Result<u8> {
     }
     options.params = params;
     options.baseline = baseline;
-    options.keep_passing = args.format.lists_passing();
+    // A split SARIF run keeps passing findings: every repository a rule looked at gets a file,
+    // and uploading an empty one closes the alerts that were fixed.
+    options.keep_passing = args.format.lists_passing() || args.split_by == SplitBy::Repository;
     if args.format.lists_only_top() {
         options.max_findings_per_status = Some(args.top.max(1));
     }
@@ -179,11 +242,32 @@ pub async fn run(args: ReportArgs) -> Result<u8> {
         top: args.top,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
     };
+    write_output(&args, &report, &render)?;
+    if let Some(path) = &step_summary {
+        devquery_report::github::append_step_summary(&report, &render, path)
+            .with_context(|| format!("writing the step summary to {}", path.display()))?;
+    }
+
+    let code = report.exit_code(args.fail_on);
+    if code == 0 && args.fail_on.is_some() && report.errored().next().is_some() {
+        // A CI gate cannot vouch for rules that did not run.
+        eprintln!("error: some rules errored, so --fail-on cannot vouch for them");
+        return Ok(exit::RUNTIME);
+    }
+    Ok(code)
+}
+
+/// Writes the report where `--output` and `--format` say.
+fn write_output(args: &ReportArgs, report: &RunReport, render: &Options) -> Result<()> {
     match (&args.output, args.format) {
         (Some(dir), Format::Parquet) => {
-            let file = devquery_report::parquet::export(&report, dir)?;
+            let file = devquery_report::parquet::export(report, dir)?;
             eprintln!("findings written to {}", file.display());
         }
+        (Some(dir), Format::Sarif) if args.split_by == SplitBy::Repository => {
+            write_split_sarif(report, render, dir)?;
+        }
+        (output, Format::Sarif) => write_sarif(report, render, output.as_deref())?,
         (Some(path), format) => {
             let tmp = path.with_extension(format!(
                 "{}.tmp",
@@ -194,7 +278,7 @@ pub async fn run(args: ReportArgs) -> Result<u8> {
                     fs::File::create(&tmp)
                         .with_context(|| format!("creating {}", tmp.display()))?,
                 );
-                devquery_report::write(format, &report, &mut file, &render)?;
+                devquery_report::write(format, report, &mut file, render)?;
                 file.flush()?;
                 Ok(())
             })();
@@ -206,16 +290,49 @@ pub async fn run(args: ReportArgs) -> Result<u8> {
         }
         (None, format) => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            devquery_report::write(format, &report, &mut out, &render)?;
+            devquery_report::write(format, report, &mut out, render)?;
             out.flush()?;
         }
     }
+    Ok(())
+}
 
-    let code = report.exit_code(args.fail_on);
-    if code == 0 && args.fail_on.is_some() && report.errored().next().is_some() {
-        // A CI gate cannot vouch for rules that did not run.
-        eprintln!("error: some rules errored, so --fail-on cannot vouch for them");
-        return Ok(exit::RUNTIME);
+/// The one-file SARIF log, to `output` (atomically) or stdout; its warnings (results left out
+/// to stay inside code scanning's limits, several repositories in one file) go to stderr.
+fn write_sarif(report: &RunReport, render: &Options, output: Option<&Path>) -> Result<()> {
+    let file = devquery_report::sarif::single(report, render)?;
+    for w in &file.warnings {
+        eprintln!("warning: {w}");
     }
-    Ok(code)
+    let bytes = file.to_bytes()?;
+    match output {
+        Some(path) => devquery_report::atomic::write_atomic(path, &bytes)
+            .with_context(|| format!("writing {}", path.display()))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes)?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// `--split-by repository`: one SARIF file per repository and organisation into `dir`.
+fn write_split_sarif(report: &RunReport, render: &Options, dir: &Path) -> Result<()> {
+    let files = devquery_report::sarif::write_split(report, render, dir)
+        .with_context(|| format!("writing SARIF files to {}", dir.display()))?;
+    for f in &files {
+        for w in &f.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    let repos = files.iter().filter(|f| f.key.is_repository()).count();
+    let results: usize = files.iter().map(|f| f.results).sum();
+    eprintln!(
+        "{} SARIF file(s) with {results} result(s) written to {}: {repos} repositories, {} organisation or other file(s)",
+        files.len(),
+        dir.display(),
+        files.len() - repos
+    );
+    Ok(())
 }
