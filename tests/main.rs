@@ -1,6 +1,8 @@
 //! End-to-end tests of the `devquery` binary: one test binary, one module per command.
 
+mod checkouts;
 mod common;
+mod local;
 mod query;
 mod report;
 mod shell;

@@ -31,7 +31,8 @@ SELECT
         WHEN p.fork_builds IS NULL OR p.fork_secrets_allowed IS NULL OR p.fork_full_access_token IS NULL THEN 'unknown'
         ELSE 'pass'
     END AS status,
-    p.platform, p.host, p.org, p.project, p.repo
+    p.platform, p.host, p.org, p.project, p.repo,
+    p.path, coalesce(p.trigger_lines['pr'], p.key_lines['pr'], p.line) AS line
 FROM pipelines p
 LEFT JOIN (SELECT DISTINCT platform, host, org FROM guard WHERE project IS NULL) g_org
     ON g_org.platform = p.platform AND g_org.host = p.host AND g_org.org = p.org

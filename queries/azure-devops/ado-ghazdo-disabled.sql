@@ -10,9 +10,9 @@ SELECT
     'repository' AS resource_type,
     concat_ws('/', org, project, repo) AS resource,
     CASE
-        WHEN advanced_security IS NULL THEN 'ado-ghazdo-disabled0 setting could not be read'
-        WHEN advanced_security THEN 'ado-ghazdo-disabled0 is enabled'
-        ELSE 'ado-ghazdo-disabled0 is disabled'
+        WHEN advanced_security IS NULL THEN 'GitHub Advanced Security for Azure DevOps setting could not be read'
+        WHEN advanced_security THEN 'GitHub Advanced Security for Azure DevOps is enabled'
+        ELSE 'GitHub Advanced Security for Azure DevOps is disabled'
     END AS reason,
     CASE
         WHEN advanced_security IS NULL THEN 'unknown'

@@ -27,7 +27,8 @@ SELECT
         WHEN lower(p.job_auth_scope) = 'collection' THEN 'fail'
         ELSE 'pass'
     END AS status,
-    p.platform, p.host, p.org, p.project, p.repo
+    p.platform, p.host, p.org, p.project, p.repo,
+    p.path, p.line
 FROM pipelines p
 LEFT JOIN (SELECT DISTINCT platform, host, org FROM enforced WHERE project = '') eo
     ON eo.platform = p.platform AND eo.host = p.host AND eo.org = p.org

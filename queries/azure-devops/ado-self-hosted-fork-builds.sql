@@ -10,6 +10,14 @@ WITH sh AS (
     SELECT DISTINCT j.platform, j.host, j.org, coalesce(j.project, '') AS project, j.pipeline_id
     FROM pipeline_jobs j
     WHERE j.platform = 'azure_devops' AND j.self_hosted = true
+),
+sh_line AS (
+    -- the first self-hosted pool asked for in the pipeline's own file (not in its templates)
+    SELECT j.platform, j.host, j.org, coalesce(j.project, '') AS project, j.pipeline_id, j.path,
+           min(coalesce(j.key_lines['pool'], j.line)) AS line
+    FROM pipeline_jobs j
+    WHERE j.platform = 'azure_devops' AND j.self_hosted = true
+    GROUP BY j.platform, j.host, j.org, coalesce(j.project, ''), j.pipeline_id, j.path
 )
 SELECT
     'pipeline' AS resource_type,
@@ -26,10 +34,13 @@ SELECT
         WHEN sh.pipeline_id IS NOT NULL OR g.name IS NOT NULL THEN 'fail'
         ELSE 'pass'
     END AS status,
-    p.platform, p.host, p.org, p.project, p.repo
+    p.platform, p.host, p.org, p.project, p.repo,
+    p.path, coalesce(sl.line, p.key_lines['pool'], p.trigger_lines['pr'], p.line) AS line
 FROM pipelines p
 LEFT JOIN sh ON sh.platform = p.platform AND sh.host = p.host AND sh.org = p.org
     AND sh.project = coalesce(p.project, '') AND sh.pipeline_id = p.pipeline_id
+LEFT JOIN sh_line sl ON sl.platform = p.platform AND sl.host = p.host AND sl.org = p.org
+    AND sl.project = coalesce(p.project, '') AND sl.pipeline_id = p.pipeline_id AND sl.path = p.path
 LEFT JOIN (SELECT DISTINCT platform, host, org, name FROM runner_groups
            WHERE platform = 'azure_devops' AND is_hosted = false) g
     ON g.platform = p.platform AND g.host = p.host AND g.org = p.org AND g.name = p.pool

@@ -8,7 +8,8 @@
 -- references: Scorecard Dangerous-Workflow; zizmor dangerous-triggers; Defender: "GitHub organizations should not make action secrets accessible to all repositories"
 WITH prt AS (
     SELECT p.platform, p.host, p.org, p.repo, p.path,
-           bool_or(s.checkout_pr_head) AS checks_out_head
+           bool_or(s.checkout_pr_head) AS checks_out_head,
+           max(coalesce(p.trigger_lines['pull_request_target'], p.key_lines['on'], p.line)) AS line
     FROM pipelines p
     LEFT JOIN pipeline_steps s ON s.platform = p.platform AND s.host = p.host AND s.org = p.org
         AND s.repo = p.repo AND s.path = p.path AND s.checkout_pr_head = true
@@ -37,6 +38,7 @@ SELECT
         WHEN coalesce(w.checks_out_head, false) AND x.shared_secrets IS NOT NULL THEN 'fail'
         ELSE 'pass'
     END AS status,
-    w.platform, w.host, w.org, w.repo
+    w.platform, w.host, w.org, w.repo,
+    w.path, w.line
 FROM prt w
 LEFT JOIN reach x ON x.platform = w.platform AND x.host = w.host AND x.org = w.org AND x.repo = w.repo

@@ -7,9 +7,11 @@
 -- tactics: impact, privilege-escalation, execution
 -- references: CIS SSCS 1.1.1; CIS SSCS 2.3.5; zizmor secrets-outside-env
 WITH deploys AS (
-    SELECT DISTINCT platform, host, org, coalesce(project, '') AS project, repo, path, job_id, environment
+    SELECT platform, host, org, coalesce(project, '') AS project, repo, path, job_id, environment,
+           min(coalesce(key_lines['environment'], line)) AS line
     FROM pipeline_jobs
     WHERE platform IN ('github', 'azure_devops') AND environment IS NOT NULL AND environment NOT LIKE '%${%'
+    GROUP BY platform, host, org, coalesce(project, ''), repo, path, job_id, environment
 ),
 approvals AS (
     SELECT platform, host, org, p_project, p_repo, env_name, count(*) AS n
@@ -46,7 +48,8 @@ SELECT
         WHEN pr.repo IS NULL AND coalesce(e.reviewers, 0) = 0 AND coalesce(e.approval_checks, 0) = 0 THEN 'fail'
         ELSE 'pass'
     END AS status,
-    d.platform, d.host, d.org, nullif(d.project, '') AS project, d.repo
+    d.platform, d.host, d.org, nullif(d.project, '') AS project, d.repo,
+    d.path, d.line
 FROM deploys d
 LEFT JOIN env e ON e.platform = d.platform AND e.host = d.host AND e.org = d.org AND e.project = d.project
     AND e.repo = CASE WHEN d.platform = 'azure_devops' THEN '' ELSE d.repo END AND e.env_name = lower(d.environment)

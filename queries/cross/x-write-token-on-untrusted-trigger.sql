@@ -7,7 +7,13 @@
 -- tactics: initial-access, privilege-escalation, impact
 -- references: Scorecard Token-Permissions; zizmor excessive-permissions; Defender: "GitHub organizations should have actions workflow permissions set to read-only"
 WITH wf AS (
-    SELECT p.*, array_to_string(p.triggers, ', ') AS trigger_list
+    SELECT p.platform, p.host, p.org, p.repo, p.path, p.permissions_mode,
+           array_to_string(p.triggers, ', ') AS trigger_list,
+           coalesce(CASE WHEN p.permissions_mode = 'write-all' THEN p.key_lines['permissions'] END,
+                    p.trigger_lines['pull_request_target'], p.trigger_lines['issue_comment'], p.trigger_lines['issues'],
+                    p.trigger_lines['workflow_run'], p.trigger_lines['discussion'], p.trigger_lines['discussion_comment'],
+                    p.trigger_lines['pull_request_review'], p.trigger_lines['pull_request_review_comment'],
+                    p.key_lines['on'], p.line) AS line
     FROM pipelines p
     WHERE p.platform = 'github' AND p.kind = 'github_workflow'
       AND (array_has(p.triggers, 'pull_request_target') OR array_has(p.triggers, 'issue_comment')
@@ -32,7 +38,7 @@ repo_default AS (
     GROUP BY platform, host, org, repo
 ),
 x AS (
-    SELECT w.platform, w.host, w.org, w.repo, w.path, w.trigger_list, w.permissions_mode,
+    SELECT w.platform, w.host, w.org, w.repo, w.path, w.trigger_list, w.permissions_mode, w.line,
            coalesce(j.job_open, true) AS job_open,
            coalesce(rd.perm, od.perm) AS default_perm
     FROM wf w
@@ -58,5 +64,6 @@ SELECT
         WHEN permissions_mode IS NULL THEN 'unknown'
         ELSE 'pass'
     END AS status,
-    platform, host, org, repo
+    platform, host, org, repo,
+    path, line
 FROM x

@@ -10,9 +10,9 @@ SELECT
     'repository' AS resource_type,
     concat_ws('/', org, project, repo) AS resource,
     CASE
-        WHEN push_protection IS NULL THEN 'repo-push-protection-disabled0 setting could not be read'
-        WHEN push_protection THEN 'repo-push-protection-disabled0 is enabled'
-        ELSE 'repo-push-protection-disabled0 is disabled'
+        WHEN push_protection IS NULL THEN 'push protection setting could not be read'
+        WHEN push_protection THEN 'push protection is enabled'
+        ELSE 'push protection is disabled'
     END AS reason,
     CASE
         WHEN push_protection IS NULL THEN 'unknown'

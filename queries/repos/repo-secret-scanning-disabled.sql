@@ -10,9 +10,9 @@ SELECT
     'repository' AS resource_type,
     concat_ws('/', org, project, repo) AS resource,
     CASE
-        WHEN secret_scanning IS NULL THEN 'repo-secret-scanning-disabled0 setting could not be read'
-        WHEN secret_scanning THEN 'repo-secret-scanning-disabled0 is enabled'
-        ELSE 'repo-secret-scanning-disabled0 is disabled'
+        WHEN secret_scanning IS NULL THEN 'secret scanning setting could not be read'
+        WHEN secret_scanning THEN 'secret scanning is enabled'
+        ELSE 'secret scanning is disabled'
     END AS reason,
     CASE
         WHEN secret_scanning IS NULL THEN 'unknown'

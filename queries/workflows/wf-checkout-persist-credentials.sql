@@ -14,6 +14,12 @@ SELECT
         ELSE 'checkout does not persist credentials'
     END AS reason,
     CASE WHEN coalesce(persist_credentials, platform <> 'azure_devops') THEN 'fail' ELSE 'pass' END AS status,
-    platform, host, org, project, repo
+    platform, host, org, project, repo,
+    path,
+    -- the explicit setting (`with: persist-credentials` / `persistCredentials`), else the checkout itself
+    coalesce(
+        CASE WHEN "with"['persist-credentials'] IS NOT NULL THEN key_lines['with'] END,
+        key_lines['persistCredentials'], key_lines['uses'], key_lines['checkout'], line
+    ) AS line
 FROM pipeline_steps
 WHERE kind = 'checkout' OR (lower(action_owner) = 'actions' AND lower(action_repo) = 'checkout')

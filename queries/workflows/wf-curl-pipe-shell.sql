@@ -19,6 +19,9 @@ SELECT
             THEN 'fail'
         ELSE 'pass'
     END AS status,
-    platform, host, org, project, repo
+    platform, host, org, project, repo,
+    path,
+    coalesce(key_lines['run'], key_lines['script'], key_lines['bash'], key_lines['pwsh'], key_lines['powershell'],
+             key_lines['inputs'], key_lines['with'], line) AS line
 FROM pipeline_steps
 WHERE script IS NOT NULL

@@ -8,7 +8,9 @@
 -- tactics: initial-access, execution, credential-access
 -- references: Scorecard Dangerous-Workflow; zizmor dangerous-triggers; GitHub Security Lab "Preventing pwn requests"
 WITH wf AS (
-    SELECT * FROM pipelines
+    SELECT platform, host, org, repo, path, triggers,
+           coalesce(trigger_lines['pull_request_target'], trigger_lines['workflow_run'], key_lines['on'], line) AS trigger_line
+    FROM pipelines
     WHERE platform = 'github' AND kind = 'github_workflow'
       AND (array_has(triggers, 'pull_request_target') OR array_has(triggers, 'workflow_run'))
 ),
@@ -35,6 +37,7 @@ SELECT
         ELSE 'privileged trigger without executing pull-request code'
     END AS reason,
     CASE WHEN a.jobs IS NOT NULL THEN 'fail' ELSE 'pass' END AS status,
-    w.platform, w.host, w.org, w.repo
+    w.platform, w.host, w.org, w.repo,
+    w.path, w.trigger_line AS line
 FROM wf w
 LEFT JOIN agg a ON a.platform = w.platform AND a.host = w.host AND a.org = w.org AND a.repo = w.repo AND a.path = w.path

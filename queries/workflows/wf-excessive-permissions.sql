@@ -9,7 +9,8 @@
 WITH jobs AS (
     SELECT platform, host, org, repo, path,
            bool_or(permissions_mode = 'write-all') AS job_write_all,
-           bool_or(coalesce(permissions_mode, 'unset') = 'unset' AND reusable_workflow IS NULL) AS job_unset
+           bool_or(coalesce(permissions_mode, 'unset') = 'unset' AND reusable_workflow IS NULL) AS job_unset,
+           min(CASE WHEN permissions_mode = 'write-all' THEN coalesce(key_lines['permissions'], line) END) AS write_all_line
     FROM pipeline_jobs
     WHERE platform = 'github'
     GROUP BY platform, host, org, repo, path
@@ -30,7 +31,14 @@ SELECT
         WHEN p.permissions_mode IS NULL THEN 'unknown'
         ELSE 'pass'
     END AS status,
-    p.platform, p.host, p.org, p.repo
+    p.platform, p.host, p.org, p.repo,
+    p.path,
+    -- the permissions block that grants write-all; without one, the top of the workflow, where it belongs
+    CASE
+        WHEN p.permissions_mode = 'write-all' THEN coalesce(p.key_lines['permissions'], p.line)
+        WHEN j.job_write_all THEN coalesce(j.write_all_line, p.key_lines['permissions'], p.line)
+        ELSE coalesce(p.key_lines['permissions'], p.line)
+    END AS line
 FROM pipelines p
 LEFT JOIN jobs j ON j.platform = p.platform AND j.host = p.host AND j.org = p.org AND j.repo = p.repo AND j.path = p.path
 WHERE p.platform = 'github' AND p.kind = 'github_workflow' AND p.parse_error IS NULL

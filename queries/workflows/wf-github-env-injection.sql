@@ -20,7 +20,11 @@ SELECT
         WHEN array_has(p.triggers, 'pull_request_target') OR array_has(p.triggers, 'workflow_run') THEN 'fail'
         ELSE 'pass'
     END AS status,
-    s.platform, s.host, s.org, s.repo
+    s.platform, s.host, s.org, s.repo,
+    s.path,
+    -- the first untrusted expression, else the script
+    coalesce(s.untrusted_input_positions[1]['line'], s.key_lines['run'], s.key_lines['with'], s.line) AS line,
+    CASE WHEN s.untrusted_input_positions[1]['line'] IS NOT NULL THEN s.untrusted_input_positions[1]['column'] END AS "column"
 FROM pipeline_steps s
 LEFT JOIN pipelines p ON p.platform = s.platform AND p.host = s.host AND p.org = s.org AND p.repo = s.repo AND p.path = s.path
 WHERE s.platform = 'github' AND regexp_like(coalesce(s.script, ''), 'GITHUB_(ENV|PATH)')

@@ -12,6 +12,7 @@ SELECT
     CASE WHEN container_password_literal THEN 'container credentials carry a literal password'
          ELSE 'container credentials come from secrets (or none)' END AS reason,
     CASE WHEN container_password_literal THEN 'fail' ELSE 'pass' END AS status,
-    platform, host, org, repo
+    platform, host, org, repo,
+    path, coalesce(key_lines['container'], key_lines['services'], line) AS line
 FROM pipeline_jobs
 WHERE platform = 'github' AND (container_image IS NOT NULL OR coalesce(cardinality(services), 0) > 0 OR container_password_literal IS NOT NULL)

@@ -12,6 +12,7 @@ SELECT
     CASE WHEN secrets_inherit THEN 'calls ' || reusable_workflow || ' with secrets: inherit'
          ELSE 'calls ' || reusable_workflow || ' with explicit secrets' END AS reason,
     CASE WHEN secrets_inherit THEN 'fail' ELSE 'pass' END AS status,
-    platform, host, org, repo
+    platform, host, org, repo,
+    path, coalesce(key_lines['secrets'], key_lines['uses'], line) AS line
 FROM pipeline_jobs
 WHERE platform = 'github' AND reusable_workflow IS NOT NULL

@@ -14,7 +14,12 @@ SELECT
         ELSE 'pull-request job on a hosted runner'
     END AS reason,
     CASE WHEN j.self_hosted THEN 'fail' WHEN j.self_hosted IS NULL THEN 'unknown' ELSE 'pass' END AS status,
-    j.platform, j.host, j.org, j.project, j.repo
+    j.platform, j.host, j.org, j.project, j.repo,
+    j.path,
+    -- the runner the job asks for (an Azure job without a pool inherits the pipeline's)
+    coalesce(j.key_lines['runs-on'], j.key_lines['pool'],
+             CASE WHEN j.platform = 'azure_devops' AND j.path = p.path THEN p.key_lines['pool'] END,
+             j.line, p.line) AS line
 FROM pipeline_jobs j
 JOIN pipelines p ON p.platform = j.platform AND p.host = j.host AND p.org = j.org
     AND coalesce(p.project, '') = coalesce(j.project, '') AND coalesce(p.repo, '') = coalesce(j.repo, '')

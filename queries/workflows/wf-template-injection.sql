@@ -14,6 +14,12 @@ SELECT
         ELSE 'no attacker-controlled expression in the script'
     END AS reason,
     CASE WHEN coalesce(cardinality(untrusted_inputs), 0) > 0 THEN 'fail' ELSE 'pass' END AS status,
-    platform, host, org, project, repo
+    platform, host, org, project, repo,
+    path,
+    -- where the first untrusted expression starts, else the script
+    coalesce(untrusted_input_positions[1]['line'],
+             key_lines['run'], key_lines['script'], key_lines['bash'], key_lines['pwsh'], key_lines['powershell'],
+             key_lines['inputs'], key_lines['with'], line) AS line,
+    untrusted_input_positions[1]['column'] AS "column"
 FROM pipeline_steps
 WHERE script IS NOT NULL OR coalesce(cardinality(untrusted_inputs), 0) > 0

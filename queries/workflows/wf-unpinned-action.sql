@@ -22,7 +22,9 @@ SELECT
         WHEN array_has(string_to_array({{trusted_owners}}, ','), lower(action_owner)) THEN 'pass'
         ELSE 'fail'
     END AS status,
-    platform, host, org, repo
+    platform, host, org, repo,
+    path, coalesce(key_lines['uses'], line) AS line,
+    CASE WHEN key_lines['uses'] = line THEN "column" END AS "column"
 FROM pipeline_steps
 WHERE platform = 'github' AND kind = 'action' AND coalesce(ref_kind, '') <> 'local'
 UNION ALL
@@ -34,6 +36,7 @@ SELECT
     CASE WHEN regexp_like(reusable_workflow, '@[0-9a-f]{40}$') THEN 'pass'
          WHEN array_has(string_to_array({{trusted_owners}}, ','), lower(split_part(reusable_workflow, '/', 1))) THEN 'pass'
          ELSE 'fail' END AS status,
-    platform, host, org, repo
+    platform, host, org, repo,
+    path, coalesce(key_lines['uses'], line) AS line, CAST(NULL AS BIGINT) AS "column"
 FROM pipeline_jobs
 WHERE platform = 'github' AND reusable_workflow IS NOT NULL AND reusable_workflow NOT LIKE './%'

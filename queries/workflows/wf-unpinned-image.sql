@@ -7,11 +7,13 @@
 -- tactics: initial-access, execution
 -- references: zizmor unpinned-images; Scorecard Pinned-Dependencies
 WITH images AS (
-    SELECT platform, host, org, project, repo, path, pipeline_id, job_id, 'container' AS role, container_image AS image
+    SELECT platform, host, org, project, repo, path, pipeline_id, job_id, 'container' AS role, container_image AS image,
+           coalesce(key_lines['container'], key_lines['image'], line) AS line
     FROM pipeline_jobs WHERE container_image IS NOT NULL
     UNION ALL
-    SELECT platform, host, org, project, repo, path, pipeline_id, job_id, 'service' AS role, image
-    FROM (SELECT platform, host, org, project, repo, path, pipeline_id, job_id, unnest(services) AS image
+    SELECT platform, host, org, project, repo, path, pipeline_id, job_id, 'service' AS role, image, services_line AS line
+    FROM (SELECT platform, host, org, project, repo, path, pipeline_id, job_id, unnest(services) AS image,
+                 coalesce(key_lines['services'], line) AS services_line
           FROM pipeline_jobs WHERE coalesce(cardinality(services), 0) > 0) s
 )
 SELECT
@@ -28,5 +30,6 @@ SELECT
         WHEN image LIKE '%${%' OR image LIKE '%$(%' THEN 'unknown'
         ELSE 'fail'
     END AS status,
-    platform, host, org, project, repo
+    platform, host, org, project, repo,
+    path, line
 FROM images

@@ -7,6 +7,10 @@
 //! - runs the rule (header stripped, `{{param}}` replaced by its default) and asserts that the
 //!   `fail` estate yields at least one `fail` row and the `pass` estate no `fail` row and at least
 //!   one `pass` row (an optional `unknown` estate must yield at least one `unknown` row),
+//! - for a rule about a pipeline file (a `workflows`, `azure-devops` or `cross` rule reading
+//!   `pipelines`, `pipeline_jobs` or `pipeline_steps`): asserts that it returns `path` and `line`,
+//!   that every failing row with a `path` has a `line`, and that the `fail` estate reports each
+//!   of the case's `locations` (`[{path, line, column}]`, column optional) on a failing row,
 //!
 //! then checks that every Defender for Cloud recommendation is referenced by a rule and every rule
 //! of the catalogue exists. All problems are printed before the single assertion, so one run shows
@@ -15,9 +19,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use devquery_engine::datafusion::arrow::array::{Array, AsArray};
+use devquery_engine::datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use devquery_engine::datafusion::arrow::compute::cast;
-use devquery_engine::datafusion::arrow::datatypes::DataType;
+use devquery_engine::datafusion::arrow::datatypes::{DataType, Int64Type};
+use devquery_engine::datafusion::arrow::record_batch::RecordBatch;
 use devquery_engine::{Engine, EngineOptions};
 use devquery_model::{Dataset, find, to_batch};
 use serde_json::Value;
@@ -286,12 +291,83 @@ fn dataset(estate: &Value, defaults: &serde_json::Map<String, Value>) -> Result<
     Ok(ds)
 }
 
+/// Areas whose rules reading the pipeline tables are about a pipeline file.
+const FILE_AREAS: &[&str] = &["workflows", "azure-devops", "cross"];
+
+/// Where a finding is: `path`, `line`, `column` as the rule returned them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Location {
+    path: Option<String>,
+    line: Option<i64>,
+    column: Option<i64>,
+}
+
 #[derive(Debug, Default)]
 struct Counts {
     fail: usize,
     pass: usize,
     unknown: usize,
     rows: usize,
+    /// Whether the result has `path` and `line` columns.
+    has_location: bool,
+    /// The location of every failing row.
+    fail_at: Vec<Location>,
+}
+
+/// Whether the SQL reads one of the pipeline tables (`FROM`/`JOIN pipelines`, ...).
+fn reads_pipeline_tables(sql: &str) -> bool {
+    let lower = sql.to_ascii_lowercase();
+    let tokens: Vec<&str> = lower.split_whitespace().collect();
+    tokens.windows(2).any(|w| {
+        (w[0] == "from" || w[0] == "join")
+            && matches!(
+                w[1].trim_matches(['(', ')', ',', ';']),
+                "pipelines" | "pipeline_jobs" | "pipeline_steps"
+            )
+    })
+}
+
+/// Column `name` of `batch` cast to `to`, `None` when the result has no such column.
+fn column_as(batch: &RecordBatch, name: &str, to: &DataType) -> Result<Option<ArrayRef>, String> {
+    match batch.schema().index_of(name) {
+        Ok(i) => cast(batch.column(i), to)
+            .map(Some)
+            .map_err(|e| format!("column `{name}`: {e}")),
+        Err(_) => Ok(None),
+    }
+}
+
+/// The locations of the failing rows of `batch` (`status` already cast to text).
+fn fail_locations(
+    batch: &RecordBatch,
+    status: &dyn Array,
+    out: &mut Vec<Location>,
+) -> Result<(), String> {
+    let path = column_as(batch, "path", &DataType::Utf8)?;
+    let line = column_as(batch, "line", &DataType::Int64)?;
+    let column = column_as(batch, "column", &DataType::Int64)?;
+    let status = status.as_string::<i32>();
+    for i in 0..batch.num_rows() {
+        if status.is_null(i) || status.value(i) != "fail" {
+            continue;
+        }
+        let text = |a: &Option<ArrayRef>| {
+            a.as_ref()
+                .filter(|a| !a.is_null(i))
+                .map(|a| a.as_string::<i32>().value(i).to_string())
+        };
+        let int = |a: &Option<ArrayRef>| {
+            a.as_ref()
+                .filter(|a| !a.is_null(i))
+                .map(|a| a.as_primitive::<Int64Type>().value(i))
+        };
+        out.push(Location {
+            path: text(&path),
+            line: int(&line),
+            column: int(&column),
+        });
+    }
+    Ok(())
 }
 
 async fn run(
@@ -307,14 +383,18 @@ async fn run(
             return Err(format!("result has no `{col}` column"));
         }
     }
-    let mut counts = Counts::default();
+    let mut counts = Counts {
+        has_location: out.schema.index_of("path").is_ok() && out.schema.index_of("line").is_ok(),
+        ..Counts::default()
+    };
     for batch in &out.batches {
         let idx = batch
             .schema()
             .index_of("status")
             .map_err(|e| e.to_string())?;
-        let status = cast(batch.column(idx), &DataType::Utf8).map_err(|e| e.to_string())?;
-        let status = status.as_string::<i32>();
+        let status_array = cast(batch.column(idx), &DataType::Utf8).map_err(|e| e.to_string())?;
+        fail_locations(batch, status_array.as_ref(), &mut counts.fail_at)?;
+        let status = status_array.as_string::<i32>();
         let res_idx = batch
             .schema()
             .index_of("resource")
@@ -334,6 +414,64 @@ async fn run(
         }
     }
     Ok(counts)
+}
+
+/// The case's `locations`: where the `fail` estate must report failing rows.
+fn expected_locations(case: &Value) -> Result<Vec<Location>, String> {
+    let Some(list) = case.get("locations") else {
+        return Ok(Vec::new());
+    };
+    let items = list
+        .as_array()
+        .ok_or_else(|| "`locations` is not a list".to_string())?;
+    items
+        .iter()
+        .map(|l| {
+            let line = l
+                .get("line")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| format!("location without an integer `line`: {l}"))?;
+            Ok(Location {
+                path: l.get("path").and_then(Value::as_str).map(str::to_string),
+                line: Some(line),
+                column: l.get("column").and_then(Value::as_i64),
+            })
+        })
+        .collect()
+}
+
+/// A rule about a pipeline file returns `path` and `line`, gives every failing row with a path
+/// a line, and reports the expected locations in its `fail` estate.
+fn check_locations(estate: &str, c: &Counts, expected: &[Location], p: &mut Vec<String>) {
+    if !c.has_location {
+        p.push(format!(
+            "{estate} estate: the result has no `path` and `line` columns"
+        ));
+        return;
+    }
+    for at in &c.fail_at {
+        if at.path.is_some() && at.line.is_none() {
+            p.push(format!(
+                "{estate} estate: a failing row in {at:?} has no line"
+            ));
+        }
+    }
+    if estate != "fail" {
+        return;
+    }
+    for want in expected {
+        let found = c.fail_at.iter().any(|at| {
+            at.path == want.path
+                && at.line == want.line
+                && (want.column.is_none() || at.column == want.column)
+        });
+        if !found {
+            p.push(format!(
+                "fail estate: no failing row at {want:?}; failing rows are at {:?}",
+                c.fail_at
+            ));
+        }
+    }
 }
 
 struct Rule {
@@ -463,6 +601,18 @@ async fn every_rule_fails_and_passes_on_its_fixtures() {
                 .push(format!("no fixtures in queries/tests/{}.yaml", rule.area));
             continue;
         };
+        let about_file =
+            FILE_AREAS.contains(&rule.area.as_str()) && reads_pipeline_tables(&rule.sql);
+        let locations = match expected_locations(case) {
+            Ok(l) => l,
+            Err(e) => {
+                p.push(e);
+                Vec::new()
+            }
+        };
+        if !about_file && !locations.is_empty() {
+            p.push("`locations` given for a rule that is not about a pipeline file".into());
+        }
         for estate in ["fail", "pass", "unknown"] {
             let Some(data) = case.get(estate) else {
                 if estate != "unknown" {
@@ -473,6 +623,9 @@ async fn every_rule_fails_and_passes_on_its_fixtures() {
             match run(&sql, data, &defaults).await {
                 Err(e) => p.push(format!("{estate} estate: {e}")),
                 Ok(c) => {
+                    if about_file {
+                        check_locations(estate, &c, &locations, &mut p);
+                    }
                     let ok = match estate {
                         "fail" => c.fail >= 1,
                         "pass" => c.fail == 0 && c.pass >= 1,
