@@ -21,12 +21,14 @@ SELECT
     concat_ws('/', org, project, repo) || ':' || coalesce(path, pipeline_id) || '#' || coalesce(job_id, '') || ' ' || role || ' ' || image AS resource,
     CASE
         WHEN image LIKE '%@sha256:%' THEN 'pinned to a digest'
+        WHEN regexp_like(image, '(^|/)Dockerfile[^/]*$') THEN 'built from a Dockerfile in the repository'
         WHEN image LIKE '%${%' OR image LIKE '%$(%' THEN 'image is an expression'
         WHEN NOT regexp_like(image, ':[^/]+$') OR image LIKE '%:latest' THEN 'no tag or latest'
         ELSE 'pinned to a tag, not a digest'
     END AS reason,
     CASE
         WHEN image LIKE '%@sha256:%' THEN 'pass'
+        WHEN regexp_like(image, '(^|/)Dockerfile[^/]*$') THEN 'pass'
         WHEN image LIKE '%${%' OR image LIKE '%$(%' THEN 'unknown'
         ELSE 'fail'
     END AS status,

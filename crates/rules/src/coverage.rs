@@ -52,18 +52,16 @@ pub fn columns_read(plan: &LogicalPlan) -> BTreeMap<String, BTreeSet<String>> {
 }
 
 /// What `read` (from [`columns_read`]) needs that `coverage` does not provide, sorted:
-/// `table.column`, or `table` alone for a table scanned without a column that the source does
-/// not provide at all.
+/// `table` alone for a table the source does not provide at all, else `table.column`.
 pub fn missing_columns(
     coverage: &Coverage,
     read: &BTreeMap<String, BTreeSet<String>>,
 ) -> Vec<String> {
     let mut missing = Vec::new();
     for (table, columns) in read {
-        if columns.is_empty() {
-            if !coverage.provides_table(table) {
-                missing.push(table.clone());
-            }
+        if !coverage.provides_table(table) {
+            // A table the source has none of is named once, not column by column.
+            missing.push(table.clone());
             continue;
         }
         missing.extend(

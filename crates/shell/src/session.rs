@@ -340,6 +340,8 @@ impl Session {
                     }
                     self.loaded.insert(name.clone());
                 }
+                // What the source can provide decides which rules apply (`.run`).
+                self.engine.set_coverage(collected.data.coverage().cloned());
                 let errors = collected.data.row_count("collection_errors");
                 let note = if errors > 0 {
                     format!(", {errors} collection errors: see the collection_errors table")
