@@ -19,6 +19,7 @@ const FAILING: &[&str] = &[
     "wf-checkout-persist-credentials",
     "wf-curl-pipe-shell",
     "wf-dangerous-trigger-checkout",
+    "wf-debug-enabled",
     "wf-excessive-permissions",
     "wf-github-env-injection",
     "wf-hardcoded-container-credentials",

@@ -2,19 +2,11 @@
 -- title: Pipeline debug logging is enabled
 -- severity: low
 -- platforms: github, azure_devops
--- description: ACTIONS_STEP_DEBUG / ACTIONS_RUNNER_DEBUG or system.debug make runners log far more (environment, expressions, internal state), which widens what leaks into build logs.
+-- description: ACTIONS_STEP_DEBUG / ACTIONS_RUNNER_DEBUG or system.debug set in a workflow or pipeline file make runners log far more (environment, expressions, internal state), which widens what leaks into build logs.
 -- remediation: Remove the debug variables (set them only for a one-off re-run with debug logging when troubleshooting).
 -- tactics: credential-access, exfiltration
 -- references: GitHub docs "Enabling debug logging"; Azure DevOps docs "Review logs to diagnose pipeline issues"
-WITH vars AS (
-    SELECT 'variable' AS resource_type,
-        concat_ws('/', org, project, repo) || ':' || coalesce(scope, '') || ':' || coalesce(container || '/', '') || name AS resource,
-        lower(coalesce(value, '')) IN ('true', '1') AS on_, name AS what,
-        platform, host, org, project, repo
-    FROM variables
-    WHERE lower(name) IN ('actions_step_debug', 'actions_runner_debug', 'system.debug')
-),
-envs AS (
+WITH envs AS (
     SELECT platform, host, org, coalesce(project, '') AS project, repo, path, 'pipeline' AS level, env,
            coalesce(key_lines['env'], key_lines['variables']) AS line
     FROM pipelines
@@ -36,13 +28,6 @@ env_hits AS (
        OR lower(coalesce(env['system.debug'], env['System.Debug'], env['SYSTEM_DEBUG'], '')) IN ('true', '1')
     GROUP BY platform, host, org, project, repo, path
 )
-SELECT resource_type, resource,
-    CASE WHEN on_ THEN what || ' is set to true' ELSE what || ' is off' END AS reason,
-    CASE WHEN on_ THEN 'fail' ELSE 'pass' END AS status,
-    platform, host, org, project, repo,
-    CAST(NULL AS VARCHAR) AS path, CAST(NULL AS BIGINT) AS line
-FROM vars
-UNION ALL
 SELECT 'pipeline' AS resource_type,
     concat_ws('/', p.org, p.project, p.repo) || ':' || coalesce(p.path, p.name, p.pipeline_id) AS resource,
     CASE WHEN h.levels IS NOT NULL THEN 'debug logging enabled in ' || h.levels ELSE 'no debug logging variables set' END AS reason,
