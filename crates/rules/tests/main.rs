@@ -869,9 +869,7 @@ mod coverage {
         let org = by_id(&report, "na-org-2fa");
         assert_eq!(
             org.not_applicable.as_deref(),
-            Some(
-                "reads orgs, which local checkouts (--path) do not provide"
-            )
+            Some("reads orgs, which local checkouts (--path) do not provide")
         );
         let sub = by_id(&report, "na-subquery");
         let why = sub
