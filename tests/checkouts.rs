@@ -398,5 +398,7 @@ fn every_sarif_result_has_a_physical_location() {
         }
     }
     assert!(results > 0, "no SARIF result: {sarif}");
+    problems.extend(devquery_report::sarif::check_github_ingestion(&sarif));
+    problems.extend(crate::common::sarif_schema_errors(&sarif));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

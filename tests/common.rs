@@ -33,3 +33,16 @@ pub fn stderr(o: &Output) -> String {
 pub fn test_snapshot() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/snapshot")
 }
+
+/// Where `log` breaks the OASIS SARIF 2.1.0 schema (vendored with the report crate's tests).
+pub fn sarif_schema_errors(log: &serde_json::Value) -> Vec<String> {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../report/tests/sarif-schema-2.1.0.json");
+    let text = std::fs::read_to_string(path).expect("SARIF schema file");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("SARIF schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("SARIF schema compiles");
+    validator
+        .iter_errors(log)
+        .map(|e| format!("schema: {e}"))
+        .collect()
+}

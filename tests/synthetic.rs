@@ -94,3 +94,55 @@ async fn every_rule_fails_and_passes_on_a_synthetic_estate() {
         lacking.join("\n")
     );
 }
+
+#[test]
+fn sarif_split_of_a_3000_repository_estate_stays_inside_code_scanning_limits() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let generated = devquery(
+        &[
+            "demo", "generate", "--repos", "3000", "--seed", "11", "--out", "synth",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+    let out = devquery(
+        &[
+            "report",
+            "--snapshot",
+            "synth",
+            "--format",
+            "sarif",
+            "--split-by",
+            "repository",
+            "--output",
+            "split",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut files: Vec<_> = std::fs::read_dir(tmp.path().join("split"))
+        .expect("split directory")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    assert!(files.len() > 3000, "{} files", files.len());
+    let mut problems = Vec::new();
+    let (mut results, mut largest) = (0, (0, std::path::PathBuf::new()));
+    for file in &files {
+        let bytes = std::fs::read(file).expect("read split file");
+        if bytes.len() > largest.0 {
+            largest = (bytes.len(), file.clone());
+        }
+        let log: serde_json::Value = serde_json::from_slice(&bytes).expect("split file is JSON");
+        results += log["runs"][0]["results"].as_array().map_or(0, Vec::len);
+        for p in devquery_report::sarif::check_github_upload(&bytes) {
+            problems.push(format!("{}: {p}", file.display()));
+        }
+    }
+    assert!(results > 10_000, "{results} results");
+    let bytes = std::fs::read(&largest.1).expect("read largest file");
+    let log: serde_json::Value = serde_json::from_slice(&bytes).expect("largest file is JSON");
+    problems.extend(crate::common::sarif_schema_errors(&log));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
