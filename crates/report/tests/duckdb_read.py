@@ -18,7 +18,8 @@ rows, runs = con.execute(f"select count(*), count(distinct run_id) from {rel}").
 (date,) = con.execute(f"select distinct cast(run_date as varchar) from {rel}").fetchone()
 cols = [r[0] for r in con.execute(f"describe select * from {rel}").fetchall()]
 expected = ["platform", "host", "org", "project", "repo", "run_id", "run_at", "rule_id", "title",
-            "severity", "status", "resource_type", "resource", "reason", "tactics", "owner"]
+            "severity", "status", "resource_type", "resource", "reason", "path", "line", "column",
+            "fingerprint", "tactics", "owner"]
 assert cols[: len(expected)] == expected, cols
 kind = con.execute(f"select typeof(run_at), typeof(tactics) from {rel} limit 1").fetchone()
 assert kind[0].startswith("TIMESTAMP"), kind
