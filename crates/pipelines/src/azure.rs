@@ -41,15 +41,13 @@ struct State {
     resources: Vec<PipelineResource>,
     groups: Vec<String>,
     env: BTreeMap<String, String>,
+    /// Template paths already in `resources` (a set, so many references stay linear).
+    templates: std::collections::BTreeSet<String>,
 }
 
 impl State {
     fn template(&mut self, path: &str) {
-        if !self
-            .resources
-            .iter()
-            .any(|r| r.kind.as_deref() == Some("template") && r.source.as_deref() == Some(path))
-        {
+        if self.templates.insert(path.to_string()) {
             let (_, alias) = split_alias(path);
             self.resources.push(PipelineResource {
                 kind: Some("template".to_string()),

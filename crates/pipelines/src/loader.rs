@@ -2,11 +2,19 @@
 //! where every node is. Scalars resolve by the YAML 1.2 core schema (see [`crate::scalar`]),
 //! aliases are expanded, `<<` merge keys applied, repeated mapping keys accepted (the last one
 //! wins, as GitLab does), and a leading byte-order mark ignored. Expansion is bounded: at most
-//! [`MAX_NODES`] nodes (aliases counted at their expanded size), [`MAX_DEPTH`] levels of
-//! nesting and [`MAX_DOCUMENTS`] documents.
+//! [`MAX_NODES`] nodes and [`MAX_TEXT_BYTES`] of scalar text (aliases counted at their expanded
+//! size), [`MAX_DEPTH`] levels of nesting (flow collections, block mappings and sequences alike,
+//! and aliases at their expanded depth), [`MAX_DOCUMENTS`] documents and [`MAX_PARSE_TIME`] per
+//! file. A file past a limit is an error naming it.
+//!
+//! Cost stays linear in the size of the file: flow nesting is checked by a linear pre-scan
+//! before the parser sees the text (see [`crate::nesting`]), block nesting stops at the
+//! [`MAX_DEPTH`]th level as the parser's events arrive, and an alias is copied only after its
+//! expanded size was counted.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
 use yaml_serde::value::{Tag as ValueTag, TaggedValue};
@@ -21,6 +29,13 @@ pub(crate) const MAX_DOCUMENTS: usize = 64;
 pub(crate) const MAX_NODES: usize = 1_000_000;
 /// Deepest nesting of sequences and mappings.
 pub(crate) const MAX_DEPTH: usize = 256;
+/// Most bytes of scalar text in one file, aliases counted at their expanded size (a short file
+/// can otherwise repeat a long string a million times).
+pub(crate) const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
+/// Longest time spent parsing one file (a backstop: the limits above keep parsing linear).
+pub(crate) const MAX_PARSE_TIME: Duration = Duration::from_secs(10);
+/// Parser events between two looks at the clock.
+const EVENTS_PER_CLOCK_CHECK: usize = 4096;
 
 /// The documents of a file and where their nodes are.
 #[derive(Debug)]
@@ -40,10 +55,11 @@ pub(crate) fn load(content: &str) -> Result<Loaded<'_>, String> {
             at.line, at.column
         ));
     }
+    let deadline = Instant::now() + MAX_PARSE_TIME;
     let mut text = Cow::Borrowed(src);
     let mut reindented = 0;
     let (docs, trees) = loop {
-        match build_guarded(&text) {
+        match build_guarded(&text, deadline) {
             Ok(built) => break built,
             Err(Failure::FlowIndent { line, message })
                 if reindented < MAX_REINDENTED_LINES && inside_flow(&text, line) =>
@@ -74,19 +90,27 @@ enum Failure {
 }
 
 /// Parses, turning a panic inside the third-party parser into an invalid file.
-fn build_guarded(src: &str) -> Result<(Vec<Value>, Vec<SpanTree>), Failure> {
-    std::panic::catch_unwind(|| build(src)).unwrap_or_else(|_| {
+fn build_guarded(src: &str, deadline: Instant) -> Result<(Vec<Value>, Vec<SpanTree>), Failure> {
+    std::panic::catch_unwind(|| build(src, deadline)).unwrap_or_else(|_| {
         Err(Failure::Message(
             "invalid YAML: the YAML parser failed on this file (internal error)".to_string(),
         ))
     })
 }
 
-/// The documents and their position trees, from the parser's events.
-fn build(src: &str) -> Result<(Vec<Value>, Vec<SpanTree>), Failure> {
+/// The documents and their position trees, from the parser's events; stops at `deadline`.
+fn build(src: &str, deadline: Instant) -> Result<(Vec<Value>, Vec<SpanTree>), Failure> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(src);
+    let mut events = 0usize;
     while let Some(next) = parser.next_event() {
+        events += 1;
+        if events.is_multiple_of(EVENTS_PER_CLOCK_CHECK) && Instant::now() > deadline {
+            return Err(Failure::Message(format!(
+                "invalid YAML: parsing took longer than the {} s allowed per file",
+                MAX_PARSE_TIME.as_secs()
+            )));
+        }
         let (event, span) = next.map_err(|e| {
             let message = scan_error(&e);
             if e.info().starts_with("invalid indentation") {
@@ -184,13 +208,14 @@ fn pos(start: Marker, end: Marker) -> Pos {
     }
 }
 
-/// A finished node with its positions, size (nodes) and height (levels).
+/// A finished node with its positions, size (nodes), height (levels) and scalar text (bytes).
 #[derive(Clone)]
 struct Node {
     value: Value,
     tree: SpanTree,
     size: usize,
     height: usize,
+    bytes: usize,
 }
 
 /// A sequence or mapping being read.
@@ -200,6 +225,7 @@ struct Frame {
     start: Marker,
     size: usize,
     height: usize,
+    bytes: usize,
     kind: FrameKind,
 }
 
@@ -212,6 +238,7 @@ impl Frame {
     fn push(&mut self, node: Node) {
         self.size = self.size.saturating_add(node.size);
         self.height = self.height.max(node.height + 1);
+        self.bytes = self.bytes.saturating_add(node.bytes);
         match &mut self.kind {
             FrameKind::Seq(values, trees) => {
                 values.push(node.value);
@@ -300,6 +327,7 @@ struct Builder {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     nodes: usize,
+    text_bytes: usize,
     root: Option<Node>,
     docs: Vec<Value>,
     trees: Vec<SpanTree>,
@@ -330,6 +358,7 @@ impl Builder {
             Event::Alias(id) => self.alias(id, span),
             Event::Scalar(text, style, anchor, tag) => {
                 self.count(1, span.start)?;
+                self.count_text(text.len(), span.start)?;
                 let value = scalar_value(&text, style, tag.as_deref())
                     .map_err(|e| error_at(&e, span.start))?;
                 let at = pos(span.start, span.end);
@@ -342,9 +371,9 @@ impl Builder {
                     tree,
                     size: 1,
                     height: 1,
+                    bytes: text.len(),
                 };
-                self.complete(node, anchor);
-                Ok(())
+                self.complete(node, anchor, span.start)
             }
             Event::SequenceStart(anchor, tag) => {
                 self.open(anchor, tag, span, FrameKind::Seq(Vec::new(), Vec::new()))
@@ -352,10 +381,7 @@ impl Builder {
             Event::MappingStart(anchor, tag) => {
                 self.open(anchor, tag, span, FrameKind::Map(MapBuilder::default()))
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                self.close(span);
-                Ok(())
-            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(span),
         }
     }
 
@@ -365,6 +391,18 @@ impl Builder {
         if self.nodes > MAX_NODES {
             return Err(error_at(
                 &format!("more than {MAX_NODES} nodes once aliases are expanded"),
+                at,
+            ));
+        }
+        Ok(())
+    }
+
+    /// Counts scalar text against [`MAX_TEXT_BYTES`].
+    fn count_text(&mut self, n: usize, at: Marker) -> Result<(), String> {
+        self.text_bytes = self.text_bytes.saturating_add(n);
+        if self.text_bytes > MAX_TEXT_BYTES {
+            return Err(error_at(
+                &format!("more than {MAX_TEXT_BYTES} bytes of text once aliases are expanded"),
                 at,
             ));
         }
@@ -391,14 +429,15 @@ impl Builder {
             start: span.start,
             size: 1,
             height: 1,
+            bytes: 0,
             kind,
         });
         Ok(())
     }
 
-    fn close(&mut self, span: Span) {
+    fn close(&mut self, span: Span) -> Result<(), String> {
         let Some(frame) = self.stack.pop() else {
-            return;
+            return Ok(());
         };
         let at = pos(frame.start, span.end);
         let (value, tree) = match frame.kind {
@@ -423,8 +462,9 @@ impl Builder {
             tree,
             size: frame.size,
             height: frame.height,
+            bytes: frame.bytes,
         };
-        self.complete(node, frame.anchor);
+        self.complete(node, frame.anchor, span.start)
     }
 
     /// An alias: a copy of the anchored node, bounded in size and depth.
@@ -435,7 +475,9 @@ impl Builder {
                 span.start,
             ));
         }
-        let Some((size, height)) = self.anchors.get(&id).map(|a| (a.size, a.height)) else {
+        let Some((size, height, bytes)) =
+            self.anchors.get(&id).map(|a| (a.size, a.height, a.bytes))
+        else {
             return Err(error_at("an alias refers to an unknown anchor", span.start));
         };
         if self.stack.len() + height > MAX_DEPTH + 1 {
@@ -445,23 +487,29 @@ impl Builder {
             ));
         }
         self.count(size, span.start)?;
+        self.count_text(bytes, span.start)?;
         // The copy keeps the anchored text's positions: that is where its content is written.
         let Some(node) = self.anchors.get(&id).cloned() else {
             return Err(error_at("an alias refers to an unknown anchor", span.start));
         };
-        self.complete(node, 0);
-        Ok(())
+        self.complete(node, 0, span.start)
     }
 
     /// Adds a finished node to its parent (or makes it the document's root).
-    fn complete(&mut self, node: Node, anchor: usize) {
+    /// An anchored node is kept as a copy, which costs as much as an alias to it: counted
+    /// against the same limits (else anchoring every node of a deep tree costs its size times
+    /// its depth).
+    fn complete(&mut self, node: Node, anchor: usize, at: Marker) -> Result<(), String> {
         if anchor != 0 {
+            self.count(node.size, at)?;
+            self.count_text(node.bytes, at)?;
             self.anchors.insert(anchor, node.clone());
         }
         match self.stack.last_mut() {
             Some(frame) => frame.push(node),
             None => self.root = Some(node),
         }
+        Ok(())
     }
 }
 
@@ -560,6 +608,27 @@ mod tests {
         assert!(load(recursive).is_err());
         let many = "---\na: 1\n".repeat(65);
         assert!(load(&many).is_err());
+    }
+
+    #[test]
+    fn a_file_past_its_deadline_names_the_time_limit() {
+        let past = Instant::now()
+            .checked_sub(Duration::from_secs(1))
+            .unwrap_or_else(Instant::now);
+        let long = "- x\n".repeat(2 * EVENTS_PER_CLOCK_CHECK);
+        match build_guarded(&long, past) {
+            Err(Failure::Message(m)) => {
+                assert_eq!(
+                    m,
+                    "invalid YAML: parsing took longer than the 10 s allowed per file"
+                );
+            }
+            _ => panic!("a parse past its deadline must stop"),
+        }
+        assert!(
+            build_guarded("- x\n", past).is_ok(),
+            "short files never look at the clock"
+        );
     }
 
     #[test]

@@ -16,8 +16,16 @@
 //!   (it is a local read, not an API collection of any platform).
 //! - **Warnings**: directories read without a version-control marker are named on stderr (see
 //!   [`discover`]); unreadable files become `collection_errors` rows.
+//! - **Hostile checkouts**: files are read only when they are regular files inside the checkout
+//!   (links are followed only to such files), and at most [`MAX_FILE_BYTES`] of them (see
+//!   [`read`]). A pipeline file that is a FIFO, a device, a socket, a link leading outside or
+//!   to a special file, too large, or not UTF-8 still gets its `pipelines` row, whose
+//!   `parse_error` says why it was not read, plus a `collection_errors` row. Templates are
+//!   followed at most [`MAX_TEMPLATE_DEPTH`] references deep and [`MAX_TEMPLATES`] per
+//!   checkout.
 
 mod discover;
+mod read;
 mod remote;
 
 use std::collections::{BTreeSet, VecDeque};
@@ -31,11 +39,23 @@ use devquery_model::tables::collection_runs::CollectionRunRow;
 use devquery_model::tables::repositories::RepositoryRow;
 
 use self::discover::Checkout;
+use self::read::Unread;
 use crate::kind::{kinds, platform_of};
 use crate::{Error, FileContext, ParsedPipeline, parse_file_as};
 
-/// Largest pipeline file read (bigger files are reported in `collection_errors`).
+/// Largest pipeline file read (a bigger file gets a row saying so and a `collection_errors`
+/// row).
 const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Most Azure Pipelines templates followed in one checkout, beyond its discovered files.
+const MAX_TEMPLATES: usize = 1000;
+
+/// Deepest chain of template references followed from a discovered file (Azure Pipelines
+/// itself allows 20 levels of templates including templates).
+const MAX_TEMPLATE_DEPTH: usize = 20;
+
+/// Largest git metadata file read (`.git/HEAD`, `.git/config`, a `.git` file).
+pub(crate) const MAX_GIT_FILE_BYTES: u64 = 1024 * 1024;
 
 fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -246,7 +266,7 @@ impl Identity {
 
 /// `.git/HEAD` → branch name (`ref: refs/heads/x`), following a `.git` file (`gitdir: ...`).
 fn default_branch(dir: &Path) -> Option<String> {
-    let head = std::fs::read_to_string(remote::git_dir(dir)?.join("HEAD")).ok()?;
+    let head = read::small_text(&remote::git_dir(dir)?.join("HEAD"), MAX_GIT_FILE_BYTES)?;
     head.trim()
         .strip_prefix("ref:")
         .map(str::trim)
@@ -341,53 +361,38 @@ fn collect_repo(checkout: &Checkout, run_id: &str, out: &mut Collected) {
     }
 }
 
-/// A file waiting to be parsed: its path, the kind it was found as, and the file that
-/// referenced it when it is an Azure Pipelines template.
+/// A file waiting to be parsed: its path, the kind it was found as, the file that referenced
+/// it when it is an Azure Pipelines template, and how many template references led to it.
 struct Pending {
     rel: String,
     kind: &'static str,
     referenced_from: Option<String>,
+    depth: usize,
 }
 
-/// Why a file was not read.
-enum Unread {
-    Missing,
-    Failed(String),
-}
-
-/// A file's text (without a leading BOM), refusing files over [`MAX_FILE_BYTES`].
-fn read_text(path: &Path) -> Result<String, Unread> {
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => Err(Unread::Failed(format!(
-            "file is {} bytes, more than the {MAX_FILE_BYTES} read",
-            m.len()
-        ))),
-        Ok(_) => {
-            let bytes = std::fs::read(path).map_err(|e| Unread::Failed(e.to_string()))?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| Unread::Failed("file is not UTF-8 text".to_string()))?;
-            Ok(match text.strip_prefix('\u{feff}') {
-                Some(rest) => rest.to_string(),
-                None => text,
-            })
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Unread::Missing),
-        Err(e) => Err(Unread::Failed(e.to_string())),
-    }
-}
-
-/// A parsed file, with the platform it was read as and whether it was parsed as a template.
+/// A parsed file (or the row of one that could not be read), with the platform it was read as,
+/// whether it was parsed as a template and how deep in a template chain it is.
 struct Done {
     rel: String,
     parsed: ParsedPipeline,
     hint: &'static str,
     as_template: bool,
+    read: bool,
+    depth: usize,
+}
+
+/// What a checkout's files are parsed in: the checkout, its join keys and the run.
+struct Scope<'a> {
+    checkout: &'a Checkout,
+    id: &'a Identity,
+    run_id: &'a str,
 }
 
 /// Parses the checkout's pipeline files and the Azure Pipelines templates they reference
-/// (followed within the checkout), noting the platforms met. A discovered Azure file that
-/// another file references is a template (parsed again as one when its content alone did not
-/// say so), so its triggers are its includer's.
+/// (followed within the checkout and within [`MAX_TEMPLATES`] and [`MAX_TEMPLATE_DEPTH`]),
+/// noting the platforms met. A discovered Azure file that another file references is a
+/// template (parsed again as one when its content alone did not say so), so its triggers are
+/// its includer's. Every file listed gets a `pipelines` row, read or not.
 fn parse_files(
     checkout: &Checkout,
     id: &Identity,
@@ -395,37 +400,26 @@ fn parse_files(
     out: &mut Collected,
     platforms: &mut BTreeSet<&'static str>,
 ) {
-    let mut seen: BTreeSet<String> = checkout.files.iter().map(|(r, _)| r.clone()).collect();
-    let mut queue: VecDeque<Pending> = checkout
-        .files
+    let scope = Scope {
+        checkout,
+        id,
+        run_id,
+    };
+    let mut templates = Templates::new(checkout);
+    let mut done: Vec<Done> = checkout
+        .refused
         .iter()
-        .map(|(rel, kind)| Pending {
-            rel: rel.clone(),
-            kind,
-            referenced_from: None,
-        })
+        .map(|(rel, kind, why)| refused(&scope, rel, kind, why, out))
         .collect();
-    let mut referenced: BTreeSet<String> = BTreeSet::new();
-    let mut done: Vec<Done> = Vec::new();
-    while let Some(item) = queue.pop_front() {
-        let Some(file) = parse_one(checkout, id, run_id, item, out) else {
-            continue;
-        };
-        for target in template_targets(&file.parsed, &file.rel) {
-            referenced.insert(target.clone());
-            if seen.insert(target.clone()) {
-                queue.push_back(Pending {
-                    rel: target,
-                    kind: kinds::AZURE_YAML,
-                    referenced_from: Some(file.rel.clone()),
-                });
-            }
-        }
+    while let Some(item) = templates.queue.pop_front() {
+        let file = parse_one(&scope, item, out);
+        templates.follow(&scope, &file, out, &mut done);
         done.push(file);
     }
     for file in done {
-        let parsed = if !file.as_template
-            && referenced.contains(&file.rel)
+        let parsed = if file.read
+            && !file.as_template
+            && templates.referenced.contains(&file.rel)
             && file.parsed.pipeline.kind.as_deref() == Some(kinds::AZURE_YAML)
         {
             reparse_as_template(checkout, id, &file).unwrap_or(file.parsed)
@@ -436,52 +430,195 @@ fn parse_files(
     }
 }
 
-/// Reads and parses one file; `None` (and a `collection_errors` row) when it cannot be read.
-/// A referenced template that does not exist gives a row saying so.
-fn parse_one(
-    checkout: &Checkout,
-    id: &Identity,
-    run_id: &str,
-    item: Pending,
-    out: &mut Collected,
-) -> Option<Done> {
-    let hint = platform_of(item.kind).unwrap_or(platform::LOCAL);
-    let ctx = id.context(hint);
-    let content = match (
-        read_text(&checkout.dir.join(&item.rel)),
-        &item.referenced_from,
+/// The files still to parse in a checkout and the templates met so far, with the limits on
+/// how many are followed and how deep.
+struct Templates {
+    queue: VecDeque<Pending>,
+    seen: BTreeSet<String>,
+    referenced: BTreeSet<String>,
+    followed: usize,
+    over_budget: bool,
+}
+
+impl Templates {
+    /// The checkout's discovered files, queued.
+    fn new(checkout: &Checkout) -> Self {
+        let seen = checkout
+            .files
+            .iter()
+            .map(|(r, _)| r.clone())
+            .chain(checkout.refused.iter().map(|(r, _, _)| r.clone()))
+            .collect();
+        let queue = checkout
+            .files
+            .iter()
+            .map(|(rel, kind)| Pending {
+                rel: rel.clone(),
+                kind,
+                referenced_from: None,
+                depth: 0,
+            })
+            .collect();
+        Self {
+            queue,
+            seen,
+            referenced: BTreeSet::new(),
+            followed: 0,
+            over_budget: false,
+        }
+    }
+
+    /// Queues the local templates `file` references that were not met yet. Past
+    /// [`MAX_TEMPLATE_DEPTH`] a template gets a row saying so instead; past [`MAX_TEMPLATES`]
+    /// in the checkout, the rest are left (one `collection_errors` row says so).
+    fn follow(
+        &mut self,
+        scope: &Scope<'_>,
+        file: &Done,
+        out: &mut Collected,
+        done: &mut Vec<Done>,
     ) {
-        (Ok(text), _) => text,
-        (Err(Unread::Missing), Some(from)) => {
-            return Some(Done {
-                parsed: missing_template(&ctx, &item.rel, from),
-                rel: item.rel,
-                hint,
-                as_template: true,
+        for target in template_targets(&file.parsed, &file.rel) {
+            self.referenced.insert(target.clone());
+            if !self.seen.insert(target.clone()) {
+                continue;
+            }
+            if self.followed >= MAX_TEMPLATES {
+                self.budget_spent(scope, &file.rel, out);
+                continue;
+            }
+            self.followed += 1;
+            if file.depth >= MAX_TEMPLATE_DEPTH {
+                done.push(too_deep(scope, target, &file.rel, file.depth + 1));
+                continue;
+            }
+            self.queue.push_back(Pending {
+                rel: target,
+                kind: kinds::AZURE_YAML,
+                referenced_from: Some(file.rel.clone()),
+                depth: file.depth + 1,
             });
         }
-        (Err(Unread::Missing), None) => {
-            let message = "file vanished while reading".to_string();
-            out.error(id, hint, run_id, item.rel, message);
-            return None;
+    }
+
+    /// Records, once per checkout, that templates were left unread.
+    fn budget_spent(&mut self, scope: &Scope<'_>, from: &str, out: &mut Collected) {
+        if std::mem::replace(&mut self.over_budget, true) {
+            return;
         }
-        (Err(Unread::Failed(message)), _) => {
-            out.error(id, hint, run_id, item.rel, message);
-            return None;
-        }
-    };
+        let message = format!(
+            "more than {MAX_TEMPLATES} templates referenced in this checkout: the others are not read"
+        );
+        out.error(
+            scope.id,
+            platform::AZURE_DEVOPS,
+            scope.run_id,
+            from.to_string(),
+            message,
+        );
+    }
+}
+
+/// Reads and parses one file. A file that cannot be read gets a row saying why (and a
+/// `collection_errors` row); a referenced template that does not exist, a row saying so.
+fn parse_one(scope: &Scope<'_>, item: Pending, out: &mut Collected) -> Done {
+    let hint = platform_of(item.kind).unwrap_or(platform::LOCAL);
+    let ctx = scope.id.context(hint);
     let template = item.referenced_from.is_some().then_some(true);
-    Some(Done {
-        parsed: parse_file_as(&ctx, &item.rel, &content, template),
+    let checkout = scope.checkout;
+    let (parsed, read) =
+        match read::checkout_text(&checkout.dir, &checkout.root, &item.rel, MAX_FILE_BYTES) {
+            Ok(text) => (parse_file_as(&ctx, &item.rel, &text, template), true),
+            Err(Unread::Missing) => match &item.referenced_from {
+                Some(from) => (missing_template(&ctx, &item.rel, from), false),
+                None => (
+                    unread(scope, &ctx, &item, "file vanished while reading", out),
+                    false,
+                ),
+            },
+            Err(Unread::Failed(why)) => (unread(scope, &ctx, &item, &why, out), false),
+        };
+    Done {
+        parsed,
         rel: item.rel,
         hint,
         as_template: template.is_some(),
-    })
+        read,
+        depth: item.depth,
+    }
+}
+
+/// The row of a file that was not read, and its `collection_errors` row.
+fn unread(
+    scope: &Scope<'_>,
+    ctx: &FileContext,
+    item: &Pending,
+    why: &str,
+    out: &mut Collected,
+) -> ParsedPipeline {
+    out.error(
+        scope.id,
+        &ctx.platform,
+        scope.run_id,
+        item.rel.clone(),
+        why.to_string(),
+    );
+    let message = match &item.referenced_from {
+        Some(from) => format!("template not read: {why} (referenced from {from})"),
+        None => format!("not read: {why}"),
+    };
+    let template = item.referenced_from.is_some().then_some(true);
+    empty_row(ctx, &item.rel, item.kind, template, message)
+}
+
+/// The row of a discovered file refused before reading (see [`Checkout::refused`]).
+fn refused(
+    scope: &Scope<'_>,
+    rel: &str,
+    kind: &'static str,
+    why: &str,
+    out: &mut Collected,
+) -> Done {
+    let hint = platform_of(kind).unwrap_or(platform::LOCAL);
+    let ctx = scope.id.context(hint);
+    let item = Pending {
+        rel: rel.to_string(),
+        kind,
+        referenced_from: None,
+        depth: 0,
+    };
+    Done {
+        parsed: unread(scope, &ctx, &item, why, out),
+        rel: item.rel,
+        hint,
+        as_template: false,
+        read: false,
+        depth: 0,
+    }
+}
+
+/// The row of a template not followed because the chain that reaches it is too deep.
+fn too_deep(scope: &Scope<'_>, rel: String, from: &str, depth: usize) -> Done {
+    let hint = platform::AZURE_DEVOPS;
+    let message = format!(
+        "template not read: it is {depth} template references deep, more than the \
+         {MAX_TEMPLATE_DEPTH} followed (referenced from {from})"
+    );
+    let ctx = scope.id.context(hint);
+    Done {
+        parsed: empty_row(&ctx, &rel, kinds::AZURE_YAML, Some(true), message),
+        rel,
+        hint,
+        as_template: true,
+        read: false,
+        depth,
+    }
 }
 
 /// Parses a discovered file again as an Azure Pipelines template.
 fn reparse_as_template(checkout: &Checkout, id: &Identity, file: &Done) -> Option<ParsedPipeline> {
-    let text = read_text(&checkout.dir.join(&file.rel)).ok()?;
+    let text =
+        read::checkout_text(&checkout.dir, &checkout.root, &file.rel, MAX_FILE_BYTES).ok()?;
     Some(parse_file_as(
         &id.context(file.hint),
         &file.rel,
@@ -492,11 +629,23 @@ fn reparse_as_template(checkout: &Checkout, id: &Identity, file: &Done) -> Optio
 
 /// The row of a referenced template that does not exist in the checkout.
 fn missing_template(ctx: &FileContext, rel: &str, from: &str) -> ParsedPipeline {
-    let mut p = parse_file_as(ctx, rel, "", Some(true));
-    p.pipeline.kind = Some(kinds::AZURE_YAML.to_string());
-    p.pipeline.parse_error = Some(format!(
-        "template not found: {rel} (referenced from {from})"
-    ));
+    let message = format!("template not found: {rel} (referenced from {from})");
+    empty_row(ctx, rel, kinds::AZURE_YAML, Some(true), message)
+}
+
+/// A `pipelines` row for a file with no content read: its kind and why.
+fn empty_row(
+    ctx: &FileContext,
+    rel: &str,
+    kind: &str,
+    template: Option<bool>,
+    message: String,
+) -> ParsedPipeline {
+    let mut p = parse_file_as(ctx, rel, "", template);
+    p.jobs.clear();
+    p.steps.clear();
+    p.pipeline.kind = Some(kind.to_string());
+    p.pipeline.parse_error = Some(message);
     p
 }
 

@@ -1,48 +1,12 @@
 //! The `--path` source over a temporary directory of fake checkouts.
 
-use std::fs;
-use std::path::Path;
-
-use datafusion::arrow::array::{Array, AsArray};
-use datafusion::arrow::datatypes::DataType;
-use datafusion::arrow::record_batch::RecordBatch;
-use devquery_model::Dataset;
 use devquery_pipelines::{Error, collect_paths};
 
-fn write(root: &Path, rel: &str, content: &[u8]) {
-    let p = root.join(rel);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(p, content).unwrap();
-}
+use crate::common::{column, write};
 
-/// The text values of a column over all batches of a table (NULL as `None`).
-fn column(ds: &Dataset, table: &str, name: &str) -> Vec<Option<String>> {
-    let mut out = Vec::new();
-    for b in ds.batches(table) {
-        let b: &RecordBatch = b;
-        let col = b.column_by_name(name).unwrap();
-        if let DataType::List(_) = col.data_type() {
-            // Lists as comma-joined text.
-            let list = col.as_list::<i32>();
-            for i in 0..list.len() {
-                out.push((!list.is_null(i)).then(|| {
-                    let values = list.value(i);
-                    let values = values.as_string::<i32>();
-                    (0..values.len())
-                        .map(|j| values.value(j).to_string())
-                        .collect::<Vec<_>>()
-                        .join(",")
-                }));
-            }
-            continue;
-        }
-        let col = datafusion::arrow::compute::cast(col, &DataType::Utf8).unwrap();
-        let s = col.as_string::<i32>();
-        for i in 0..s.len() {
-            out.push((!s.is_null(i)).then(|| s.value(i).to_string()));
-        }
-    }
-    out
+/// Non-NULL text values.
+fn texts(values: &[&str]) -> Vec<Option<String>> {
+    values.iter().map(|s| Some((*s).to_string())).collect()
 }
 
 #[test]
@@ -94,67 +58,40 @@ fn collects_a_directory_of_checkouts() {
     write(&org, "notes/readme.txt", b"hi");
 
     let ds = collect_paths(std::slice::from_ref(&org)).unwrap();
-    // One row per platform present in a checkout: alpha has GitHub and Azure files.
-    assert_eq!(ds.row_count("repositories"), 3);
+    // One row per platform present in a checkout: alpha has GitHub and Azure files, beta a
+    // GitLab file and a GitHub action (unreadable, but there).
+    assert_eq!(ds.row_count("repositories"), 4);
     assert_eq!(
         column(&ds, "repositories", "repo"),
-        vec![
-            Some("alpha".into()),
-            Some("alpha".into()),
-            Some("beta".into())
-        ]
+        texts(&["alpha", "alpha", "beta", "beta"])
     );
     assert_eq!(
         column(&ds, "repositories", "platform"),
-        vec![
-            Some("azure_devops".into()),
-            Some("github".into()),
-            Some("gitlab".into())
-        ]
+        texts(&["azure_devops", "github", "github", "gitlab"])
     );
     assert_eq!(
         column(&ds, "repositories", "org"),
-        vec![
-            Some("acme".into()),
-            Some("acme".into()),
-            Some("acme".into())
-        ]
+        texts(&["acme", "acme", "acme", "acme"])
     );
     assert_eq!(
         column(&ds, "repositories", "host"),
-        vec![
-            Some("local".into()),
-            Some("local".into()),
-            Some("local".into())
-        ]
+        texts(&["local", "local", "local", "local"])
     );
     assert_eq!(
         column(&ds, "repositories", "default_branch"),
-        vec![Some("trunk".into()), Some("trunk".into()), None]
+        vec![Some("trunk".into()), Some("trunk".into()), None, None]
     );
     assert_eq!(
         column(&ds, "repositories", "has_codeowners"),
-        vec![
-            Some("true".into()),
-            Some("true".into()),
-            Some("false".into())
-        ]
+        texts(&["true", "true", "false", "false"])
     );
     assert_eq!(
         column(&ds, "repositories", "has_security_policy"),
-        vec![
-            Some("true".into()),
-            Some("true".into()),
-            Some("false".into())
-        ]
+        texts(&["true", "true", "false", "false"])
     );
     assert_eq!(
         column(&ds, "repositories", "has_dependabot_config"),
-        vec![
-            Some("true".into()),
-            Some("true".into()),
-            Some("false".into())
-        ]
+        texts(&["true", "true", "false", "false"])
     );
     assert_eq!(
         column(&ds, "repositories", "url")[0].as_deref(),
@@ -196,6 +133,7 @@ fn collects_a_directory_of_checkouts() {
             "build/missing.yml",
             "build/nested.yml",
             "build/steps.yml",
+            "tools/action.yml",
         ]
     );
     let errors: Vec<(String, Option<String>)> = column(&ds, "pipelines", "path")
@@ -204,7 +142,7 @@ fn collects_a_directory_of_checkouts() {
         .map(|(p, e)| (p.unwrap(), e))
         .filter(|(_, e)| e.is_some())
         .collect();
-    assert_eq!(errors.len(), 1);
+    assert_eq!(errors.len(), 2);
     assert_eq!(errors[0].0, "build/missing.yml");
     assert!(
         errors[0]
@@ -212,6 +150,12 @@ fn collects_a_directory_of_checkouts() {
             .as_deref()
             .unwrap()
             .contains("template not found")
+    );
+    // The non-UTF-8 action has its row, saying why it was not read.
+    assert_eq!(errors[1].0, "tools/action.yml");
+    assert_eq!(
+        errors[1].1.as_deref(),
+        Some("not read: file is not UTF-8 text")
     );
 
     // The checkout of the PR head is found in the walked workflow.
@@ -227,7 +171,7 @@ fn collects_a_directory_of_checkouts() {
     );
     assert!(column(&ds, "pipeline_jobs", "self_hosted").contains(&Some("true".into())));
 
-    // The non-UTF-8 action is a collection error, not an abort.
+    // The non-UTF-8 action is also a collection error, not an abort.
     assert_eq!(ds.row_count("collection_errors"), 1);
     assert_eq!(
         column(&ds, "collection_errors", "endpoint"),
@@ -243,7 +187,7 @@ fn collects_a_directory_of_checkouts() {
     let ds = collect_paths(std::slice::from_ref(&b)).unwrap();
     assert_eq!(
         column(&ds, "repositories", "repo"),
-        vec![Some("beta".into())]
+        texts(&["beta", "beta"])
     );
     assert_eq!(column(&ds, "pipeline_jobs", "runs_on").len(), 1);
 }

@@ -1,7 +1,14 @@
-//! Shared helpers: the corpus (files with their original paths) and fixture loading.
+//! Shared helpers: the corpus (files with their original paths), fixture loading, files
+//! written into fake checkouts and the values of a collected table's column.
 
+use std::fs;
+use std::path::Path;
 use std::sync::OnceLock;
 
+use datafusion::arrow::array::{Array, AsArray};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::record_batch::RecordBatch;
+use devquery_model::Dataset;
 use devquery_pipelines::FileContext;
 
 /// The shared corpus directory (`../shared/corpus` beside the repository).
@@ -76,4 +83,41 @@ pub fn corpus() -> &'static [CorpusFile] {
 pub fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Writes `content` to `root/rel`, creating directories.
+pub fn write(root: &Path, rel: &str, content: &[u8]) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, content).unwrap();
+}
+
+/// The text values of a column over all batches of a table (NULL as `None`).
+pub fn column(ds: &Dataset, table: &str, name: &str) -> Vec<Option<String>> {
+    let mut out = Vec::new();
+    for b in ds.batches(table) {
+        let b: &RecordBatch = b;
+        let col = b.column_by_name(name).unwrap();
+        if let DataType::List(_) = col.data_type() {
+            // Lists as comma-joined text.
+            let list = col.as_list::<i32>();
+            for i in 0..list.len() {
+                out.push((!list.is_null(i)).then(|| {
+                    let values = list.value(i);
+                    let values = values.as_string::<i32>();
+                    (0..values.len())
+                        .map(|j| values.value(j).to_string())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                }));
+            }
+            continue;
+        }
+        let col = datafusion::arrow::compute::cast(col, &DataType::Utf8).unwrap();
+        let s = col.as_string::<i32>();
+        for i in 0..s.len() {
+            out.push((!s.is_null(i)).then(|| s.value(i).to_string()));
+        }
+    }
+    out
 }

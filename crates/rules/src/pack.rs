@@ -1,7 +1,16 @@
 //! A set of rules: the bundled pack embedded from `queries/`, rules loaded from a `--rules`
 //! directory (which add to or override the bundled ones by id), validation and selection.
+//!
+//! A `--rules` directory is walked without following links to directories (so a link loop
+//! cannot trap the walk) and at most [`MAX_DIR_DEPTH`] levels deep; a `.sql` link is read only
+//! when it leads to a regular file; FIFOs, sockets and devices are never opened (each skipped
+//! entry gets a warning naming it); a rule file is read up to [`MAX_RULE_BYTES`]. A rule file
+//! that does not parse, or (with [`RuleSet::load_checked`]) whose SQL does not plan, is an
+//! error naming its file and line, never a warning.
 
 use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use devquery_model::Severity;
@@ -10,6 +19,12 @@ use crate::error::{Error, RuleError, RuleErrors};
 use crate::params::ParamOverrides;
 use crate::rule::{Origin, Rule, parse_rule};
 use crate::validate::{check_status_literals, planning_engine, validate_rule};
+
+/// Largest rule file read from a `--rules` directory.
+pub const MAX_RULE_BYTES: u64 = 1024 * 1024;
+
+/// Deepest directory level walked under a `--rules` directory.
+pub const MAX_DIR_DEPTH: usize = 32;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
@@ -82,7 +97,8 @@ impl RuleSet {
         )
     }
 
-    /// Every `*.sql` under `dir` (recursively, skipping `examples/`, `tests/`, `fixtures/`).
+    /// Every `*.sql` under `dir` (recursively, skipping `examples/`, `tests/`, `fixtures/` and
+    /// hidden directories; see the module documentation for links and special files).
     pub fn load_dir(dir: &Path) -> Result<Self, Error> {
         if !dir.is_dir() {
             return Err(Error::Usage(format!(
@@ -91,11 +107,11 @@ impl RuleSet {
             )));
         }
         let mut files = Vec::new();
-        collect_sql(dir, &mut files)?;
+        collect_sql(dir, 0, &mut files)?;
         files.sort();
         let mut texts = Vec::new();
         for path in &files {
-            let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            let text = read_rule_file(path).map_err(|source| Error::Io {
                 path: path.clone(),
                 source,
             })?;
@@ -135,6 +151,19 @@ impl RuleSet {
         })
     }
 
+    /// [`RuleSet::load`], then every rule from `dir` planned against the catalogue (with
+    /// `overrides`): a rule file whose SQL does not plan is an error naming its file and line,
+    /// not a rule that errors when it runs. (The bundled rules are checked when they are built.)
+    pub async fn load_checked(
+        dir: Option<&Path>,
+        overrides: &ParamOverrides,
+    ) -> Result<Self, Error> {
+        let set = Self::load(dir)?;
+        set.validate_some(overrides, |r| r.origin == Origin::Dir)
+            .await?;
+        Ok(set)
+    }
+
     /// All rules, sorted by id.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
@@ -158,9 +187,18 @@ impl RuleSet {
     /// Plans every rule against the empty catalogue and checks its columns and status values;
     /// collects every error.
     pub async fn validate(&self, overrides: &ParamOverrides) -> Result<(), Error> {
+        self.validate_some(overrides, |_| true).await
+    }
+
+    /// [`RuleSet::validate`] for the rules `which` selects.
+    async fn validate_some(
+        &self,
+        overrides: &ParamOverrides,
+        which: impl Fn(&Rule) -> bool,
+    ) -> Result<(), Error> {
         let engine = planning_engine()?;
         let mut errors = Vec::new();
-        for rule in &self.rules {
+        for rule in self.rules.iter().filter(|&r| which(r)) {
             if let Err(e) = check_status_literals(rule) {
                 errors.push(e);
                 continue;
@@ -217,23 +255,95 @@ impl RuleSet {
     }
 }
 
-fn collect_sql(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
+/// Collects the `.sql` files under `dir` (at `depth` below the `--rules` directory) without
+/// following links to directories and without opening anything.
+fn collect_sql(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), Error> {
     let io = |source| Error::Io {
         path: dir.to_path_buf(),
         source,
     };
-    for entry in std::fs::read_dir(dir).map_err(io)? {
+    for entry in fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().to_string();
-        if path.is_dir() {
-            if !matches!(name.as_str(), "examples" | "tests" | "fixtures") && !name.starts_with('.')
-            {
-                collect_sql(&path, out)?;
+        // The entry's own type: a link is a link, not what it points to.
+        let kind = entry.file_type().map_err(io)?;
+        if kind.is_dir() {
+            if skipped_dir(&name) {
+                continue;
             }
-        } else if name.ends_with(".sql") {
+            if depth >= MAX_DIR_DEPTH {
+                tracing::warn!(
+                    "{}: more than {MAX_DIR_DEPTH} directory levels below --rules; not read",
+                    path.display()
+                );
+                continue;
+            }
+            collect_sql(&path, depth + 1, out)?;
+        } else if kind.is_symlink() {
+            linked(&path, &name, out);
+        } else if !name.ends_with(".sql") {
+            continue;
+        } else if kind.is_file() {
             out.push(path);
+        } else {
+            tracing::warn!(
+                "{}: not a regular file (a FIFO, socket or device); skipped, never opened",
+                path.display()
+            );
         }
     }
     Ok(())
+}
+
+/// Directories never read for rules: examples, tests, fixtures and hidden directories.
+fn skipped_dir(name: &str) -> bool {
+    matches!(name, "examples" | "tests" | "fixtures") || name.starts_with('.')
+}
+
+/// A link in a `--rules` directory: a `.sql` link to a regular file is a rule file; a link to a
+/// directory is not followed; a broken or looping `.sql` link is skipped. Each skip is a warning.
+fn linked(path: &Path, name: &str, out: &mut Vec<PathBuf>) {
+    match fs::metadata(path) {
+        Ok(m) if m.is_dir() && skipped_dir(name) => {}
+        Ok(m) if m.is_dir() => tracing::warn!(
+            "{}: a link to a directory; not followed (rules directories are walked without \
+             following links)",
+            path.display()
+        ),
+        Ok(m) if m.is_file() && name.ends_with(".sql") => out.push(path.to_path_buf()),
+        Ok(_) if name.ends_with(".sql") => tracing::warn!(
+            "{}: a link to something that is not a regular file; skipped, never opened",
+            path.display()
+        ),
+        Err(e) if name.ends_with(".sql") => tracing::warn!(
+            "{}: a broken or looping link ({e}); skipped",
+            path.display()
+        ),
+        _ => {}
+    }
+}
+
+/// A rule file's text: a regular file (checked again on the open handle), at most
+/// [`MAX_RULE_BYTES`] read.
+fn read_rule_file(path: &Path) -> io::Result<String> {
+    let refuse = |what: String| io::Error::new(io::ErrorKind::InvalidData, what);
+    if !fs::metadata(path)?.is_file() {
+        return Err(refuse("not a regular file; not read".to_string()));
+    }
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(refuse("not a regular file; not read".to_string()));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_RULE_BYTES + 1).read_to_end(&mut bytes)?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > MAX_RULE_BYTES
+        || meta.len() > MAX_RULE_BYTES
+    {
+        return Err(refuse(format!(
+            "more than {MAX_RULE_BYTES} bytes: not a rule file"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| refuse("not UTF-8 text".to_string()))
 }

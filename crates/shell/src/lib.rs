@@ -5,15 +5,19 @@
 //!   meta-commands; every statement is cancellable with Ctrl-C and every error is printed, never
 //!   fatal.
 //! * [`meta`] — the meta-commands (`.tables`, `.schema`, `.mode`, `.run`, …) and their parser.
-//! * [`complete`], [`helper`] — completion, highlighting, column hints and the multi-line
-//!   validator, plugged into rustyline.
-//! * [`repl`] — the interactive loop (history in the user's data directory) and the script loop
-//!   for a non-terminal stdin.
+//! * [`complete`], [`helper`] — completion, highlighting and column hints, plugged into
+//!   rustyline.
+//! * [`input`] — input lines gathered into statements in one pass (linear however the input is
+//!   pasted or piped).
+//! * [`repl`] — the interactive loop (one line per edit, a continuation prompt while a
+//!   statement is open, history in the user's data directory) and the script loop for a
+//!   non-terminal stdin.
 //! * [`source`] — the traits the CLI implements: live collection and the rule pack.
 
 pub mod complete;
 pub mod error;
 pub mod helper;
+pub mod input;
 pub mod lexer;
 pub mod meta;
 pub mod repl;
@@ -21,6 +25,7 @@ pub mod session;
 pub mod source;
 
 pub use error::ShellError;
+pub use input::StatementBuffer;
 pub use repl::{color_enabled, history_path, run};
 pub use session::{Flow, Session, Settings};
 pub use source::{BoxError, BoxFuture, Collected, LiveSource, RuleInfo, RuleOutput, RuleSource};

@@ -22,7 +22,7 @@ use devquery_model::{catalog, find, spec_type_name};
 
 use crate::complete::CompletionData;
 use crate::error::ShellError;
-use crate::lexer;
+use crate::input::StatementBuffer;
 use crate::meta::{self, MetaCommand, RunTarget};
 use crate::source::{LiveSource, RuleOutput, RuleSource};
 
@@ -215,34 +215,42 @@ impl Session {
 
     /// Runs input lines: meta-commands (a line starting with `.` outside a statement) and SQL
     /// statements (each complete at its `;`; an unterminated last statement runs at the end).
+    /// Each line is scanned once (see [`StatementBuffer`]), so the cost is linear in the input.
     pub async fn run_lines<I>(&mut self, lines: I) -> Result<Flow, ShellError>
     where
         I: Iterator<Item = io::Result<String>>,
     {
-        let mut buffer = String::new();
+        let mut pending = StatementBuffer::new();
         for line in lines {
-            let line = line?;
-            if meta::is_meta(&line) && split_statements(&buffer).is_empty() {
-                buffer.clear();
-                let flow = self.run_meta(&line).await?;
-                self.flush()?;
-                if flow != Flow::Continue {
-                    return Ok(flow);
-                }
-                continue;
-            }
-            buffer.push_str(&line);
-            buffer.push('\n');
-            if lexer::is_complete(&buffer) {
-                let flow = self.run_sql(&buffer).await?;
-                buffer.clear();
-                self.flush()?;
-                if flow != Flow::Continue {
-                    return Ok(flow);
-                }
+            let flow = self.feed_line(&mut pending, &line?).await?;
+            if flow != Flow::Continue {
+                return Ok(flow);
             }
         }
-        let flow = self.run_sql(&buffer).await?;
+        let flow = self.run_sql(&pending.take()).await?;
+        self.flush()?;
+        Ok(flow)
+    }
+
+    /// Feeds one input line: a meta-command when no statement is open (whatever `pending`
+    /// held, comments only, is dropped), else SQL added to `pending` and run once it ends with
+    /// `;`.
+    pub async fn feed_line(
+        &mut self,
+        pending: &mut StatementBuffer,
+        line: &str,
+    ) -> Result<Flow, ShellError> {
+        if meta::is_meta(line) && !pending.has_code() {
+            pending.clear();
+            let flow = self.run_meta(line).await?;
+            self.flush()?;
+            return Ok(flow);
+        }
+        pending.push_line(line);
+        if !pending.is_complete() {
+            return Ok(Flow::Continue);
+        }
+        let flow = self.run_sql(&pending.take()).await?;
         self.flush()?;
         Ok(flow)
     }
@@ -867,6 +875,26 @@ mod tests {
         assert!(err.contains("error: "), "{err}");
         assert!(err.contains("unknown command .bogus"), "{err}");
         assert!(s.failed());
+    }
+
+    #[tokio::test]
+    async fn a_hundred_kilobyte_paste_runs_as_typed() {
+        // A 110 KB statement whose string literal spans 11,000 lines, then statements and a
+        // meta-command: each line is scanned once, and the result is the same as typed.
+        let (mut s, out, _) = session();
+        let mut script = String::from(".mode csv\nselect length('");
+        for _ in 0..11_000 {
+            script.push_str("abcdefghi\n");
+        }
+        script.push_str("') as long;\nselect 'a;b' as x; -- ;\n.mode csv\nselect 2\n  as two;\n");
+        assert!(script.len() > 100 * 1024);
+        let flow = run(&mut s, &script).await;
+        assert_eq!(flow, Flow::Continue);
+        // 9 letters and a line break per line, all inside the string.
+        assert!(out.text().contains("long\n110000\n"), "{}", out.text());
+        assert!(out.text().contains("x\na;b\n"), "{}", out.text());
+        assert!(out.text().contains("two\n2\n"), "{}", out.text());
+        assert!(!s.failed());
     }
 
     #[tokio::test]

@@ -1,6 +1,8 @@
 //! `devquery rules`: lists the rules (bundled plus `--rules DIR`), prints one rule's header and
 //! SQL, (`--check`) validates rule files and exits 1 with file:line errors, or (`--export-sql`)
 //! writes each rule's SQL with its parameters filled in, for running the pack in another engine.
+//! Whatever it does, a `--rules` file that does not parse or whose SQL does not plan is an error
+//! (exit 1) naming its file and line.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -67,13 +69,15 @@ pub async fn run(args: RulesArgs) -> Result<u8> {
         );
         return Ok(0);
     }
-    let set = RuleSet::load(args.rules.as_deref()).map_err(|e| {
-        if e.is_usage() {
-            exit::usage(e.to_string())
-        } else {
-            anyhow::Error::new(e)
-        }
-    })?;
+    let set = RuleSet::load_checked(args.rules.as_deref(), &ParamOverrides::default())
+        .await
+        .map_err(|e| {
+            if e.is_usage() {
+                exit::usage(e.to_string())
+            } else {
+                anyhow::Error::new(e)
+            }
+        })?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if let Some(dir) = &args.export_sql {
         return export_sql(&set, dir, &args.params);

@@ -7,11 +7,17 @@
 //! has such a marker: then every child with a marker or with pipeline files anywhere below it
 //! is read. A path that is neither is read as one repository. Every directory read without a
 //! version-control marker gets a warning naming it (its rows have no git remote).
+//!
+//! The walk never follows links. A link or special file (FIFO, socket, device) whose path names
+//! a pipeline file is still listed, so reading it (see [`super::read`]) reports why it was not
+//! read; a generic YAML file is sniffed only when it is, or links to, a regular file inside the
+//! checkout.
 
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use super::read;
 use crate::kind::{detect_kind, is_yaml, kinds, looks_like_azure};
 
 /// Directories never walked.
@@ -50,9 +56,14 @@ const SNIFF_MAX_BYTES: u64 = 1024 * 1024;
 pub(crate) struct Checkout {
     /// The checkout's root.
     pub dir: PathBuf,
+    /// Its canonical form: files read must resolve under it.
+    pub root: PathBuf,
     /// Repository-relative paths (`/`-separated) of pipeline files, with the kind each was
     /// found as, in walk order.
     pub files: Vec<(String, &'static str)>,
+    /// Pipeline files refused before reading: path (lossy), kind and why (a file name that is
+    /// not UTF-8 cannot be named in a reference or a row faithfully).
+    pub refused: Vec<(String, &'static str, String)>,
     /// Directories that could not be read: repository-relative path and message.
     pub errors: Vec<(String, String)>,
 }
@@ -111,7 +122,9 @@ pub(crate) fn checkouts(top: &Path) -> std::io::Result<Vec<Checkout>> {
 pub(crate) fn find(dir: &Path) -> Checkout {
     let mut checkout = Checkout {
         dir: dir.to_path_buf(),
+        root: read::canonical_root(dir),
         files: Vec::new(),
+        refused: Vec::new(),
         errors: Vec::new(),
     };
     let walker = WalkDir::new(dir)
@@ -125,17 +138,7 @@ pub(crate) fn find(dir: &Path) -> Checkout {
         });
     for entry in walker {
         match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let Ok(rel) = e.path().strip_prefix(dir) else {
-                    continue;
-                };
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                if let Some(kind) = detect_kind(&rel) {
-                    checkout.files.push((rel, kind));
-                } else if sniff_candidate(&rel) && azure_by_shape(&e) {
-                    checkout.files.push((rel, kinds::AZURE_YAML));
-                }
-            }
+            Ok(e) if !e.file_type().is_dir() => consider(&mut checkout, &e),
             Ok(_) => {}
             Err(e) => {
                 let endpoint = e
@@ -152,6 +155,27 @@ pub(crate) fn find(dir: &Path) -> Checkout {
     checkout
 }
 
+/// Lists a file when its path names a pipeline file (whatever it is: reading it decides), or
+/// when it is a generic YAML file with the shape of an Azure Pipelines file.
+fn consider(checkout: &mut Checkout, e: &walkdir::DirEntry) {
+    let Ok(rel) = e.path().strip_prefix(&checkout.dir) else {
+        return;
+    };
+    let Some(rel) = rel.to_str().map(|r| r.replace('\\', "/")) else {
+        let lossy = rel.to_string_lossy().replace('\\', "/");
+        if let Some(kind) = detect_kind(&lossy) {
+            let why = "file name is not UTF-8".to_string();
+            checkout.refused.push((lossy, kind, why));
+        }
+        return;
+    };
+    if let Some(kind) = detect_kind(&rel) {
+        checkout.files.push((rel, kind));
+    } else if sniff_candidate(&rel) && azure_by_shape(checkout, &rel) {
+        checkout.files.push((rel, kinds::AZURE_YAML));
+    }
+}
+
 /// Whether a file whose path says nothing is worth sniffing: YAML, not in a GitHub workflows
 /// directory (whose nested files are not workflows).
 fn sniff_candidate(rel: &str) -> bool {
@@ -162,15 +186,14 @@ fn sniff_candidate(rel: &str) -> bool {
 }
 
 /// Whether a YAML file (not larger than [`SNIFF_MAX_BYTES`]) has the shape of an Azure
-/// Pipelines file. Unreadable and non-UTF-8 files are not.
-fn azure_by_shape(entry: &walkdir::DirEntry) -> bool {
-    let small = entry.metadata().is_ok_and(|m| m.len() <= SNIFF_MAX_BYTES);
-    if !small {
-        tracing::debug!(path = %entry.path().display(), "not sniffed: larger than {SNIFF_MAX_BYTES} bytes");
-        return false;
+/// Pipelines file. Files that cannot be read safely (links leading outside the checkout,
+/// special files), larger files and non-UTF-8 files are not.
+fn azure_by_shape(checkout: &Checkout, rel: &str) -> bool {
+    match read::checkout_text(&checkout.dir, &checkout.root, rel, SNIFF_MAX_BYTES) {
+        Ok(text) => looks_like_azure(&text),
+        Err(why) => {
+            tracing::debug!(path = rel, "not sniffed: {why:?}");
+            false
+        }
     }
-    std::fs::read(entry.path())
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .is_some_and(|text| looks_like_azure(&text))
 }

@@ -11,12 +11,18 @@
 //!   `host/COLLECTION/PROJECT/_git/REPO` (all with host `dev.azure.com` except the server);
 //! - GitLab: `gitlab.com/group/sub/repo` (org `group/sub`).
 //!
+//! The git files are read as regular files only, and at most a megabyte of each (see
+//! [`super::read::small_text`]): a checkout's `.git/config` may be a FIFO or a link to a device.
+//!
 //! Credentials (`user:token@`) are dropped while parsing: no part of a URL that could hold
 //! them is ever stored or logged.
 
 use std::path::{Path, PathBuf};
 
 use devquery_model::platform;
+
+use super::MAX_GIT_FILE_BYTES;
+use super::read::small_text;
 
 /// What a remote URL names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +48,7 @@ pub(crate) fn git_dir(dir: &Path) -> Option<PathBuf> {
     if git.is_dir() {
         return Some(git);
     }
-    let text = std::fs::read_to_string(&git).ok()?;
+    let text = small_text(&git, MAX_GIT_FILE_BYTES)?;
     let target = text.lines().find_map(|l| l.strip_prefix("gitdir:"))?.trim();
     Some(relative_to(dir, target))
 }
@@ -59,12 +65,13 @@ fn relative_to(base: &Path, target: &str) -> PathBuf {
 /// The remote a checkout's git config names (`origin`, else the first remote with a URL).
 pub(crate) fn read_remote(dir: &Path) -> Option<Remote> {
     let git = git_dir(dir)?;
-    let config = match std::fs::read_to_string(git.join("config")) {
-        Ok(text) => text,
+    let config = match small_text(&git.join("config"), MAX_GIT_FILE_BYTES) {
+        Some(text) => text,
         // A worktree keeps its config in the common directory.
-        Err(_) => {
-            let common = std::fs::read_to_string(git.join("commondir")).ok()?;
-            std::fs::read_to_string(relative_to(&git, common.trim()).join("config")).ok()?
+        None => {
+            let common = small_text(&git.join("commondir"), MAX_GIT_FILE_BYTES)?;
+            let common = relative_to(&git, common.trim()).join("config");
+            small_text(&common, MAX_GIT_FILE_BYTES)?
         }
     };
     let url = remote_url(&config)?;
