@@ -71,6 +71,32 @@ impl AzureOptions {
         o
     }
 
+    /// Checks `base_url` with the shared rule ([`devquery_collect::check_api_url`]): `http` or
+    /// `https`, a host, and no `user:password@` (refused before anything stores or logs it). The
+    /// message names `--azure-url` and never repeats the URL.
+    pub fn check_base_url(&self) -> Result<(), crate::Error> {
+        devquery_collect::check_api_url(&self.base_url)
+            .map(|_| ())
+            .map_err(|e| crate::Error::Options(format!("--azure-url {e}")))
+    }
+
+    /// The origins the PAT may be sent to: the base URL's and, on `https://dev.azure.com`, the
+    /// graph (`vssps`) and Advanced Security (`advsec`) hosts the collector reads.
+    pub fn api_origins(&self) -> Vec<String> {
+        let urls = [
+            self.base().to_string(),
+            self.graph_url(""),
+            self.advsec_url(""),
+        ];
+        let mut origins: Vec<String> = urls
+            .iter()
+            .filter_map(|u| devquery_collect::origin_of(u))
+            .collect();
+        origins.sort();
+        origins.dedup();
+        origins
+    }
+
     /// The base URL without a trailing slash.
     pub fn base(&self) -> &str {
         self.base_url.trim_end_matches('/')
@@ -121,6 +147,7 @@ impl AzureOptions {
             initial_backoff: self.initial_backoff,
             max_rate_limit_wait: self.max_rate_limit_wait,
             cache_dir: self.cache_dir.clone(),
+            allowed_origins: self.api_origins(),
             ..HttpPolicy::default()
         }
     }

@@ -1,10 +1,15 @@
 //! [`EtagCache`]: an on-disk cache of GET responses keyed by URL, replayed on `304 Not Modified`.
 //!
 //! One JSON file per URL (`<fnv64-of-url>.json`) holding the URL, the `ETag`, the paging headers
-//! (`Link`, `x-ms-continuationtoken`) and the body. Writes go to a temporary file and are renamed into place, so a crash never leaves
-//! a torn entry; an unreadable entry is treated as a miss. Credentials are never part of an entry.
+//! (`Link`, `x-ms-continuationtoken`) and the body. Writes go to a temporary file and are
+//! renamed into place, so a crash never leaves a torn entry; an unreadable entry is treated as a
+//! miss. Credentials are never part of an entry, but the bodies are private data (secret names,
+//! members, settings): on Unix, directories the cache creates are mode `0700` and entries `0600`,
+//! and a temporary file is created afresh (never through an existing file or symlink).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -56,11 +61,17 @@ impl EtagCache {
     /// Stores an entry (errors are logged and ignored: the cache is an optimisation).
     pub fn put(&self, entry: &CacheEntry) {
         let result = (|| -> std::io::Result<()> {
-            std::fs::create_dir_all(&self.dir)?;
+            create_private_dir(&self.dir)?;
             let path = self.path_for(&entry.url);
-            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-            std::fs::write(&tmp, serde_json::to_vec(entry)?)?;
-            std::fs::rename(&tmp, &path)
+            static SEQ: AtomicU64 = AtomicU64::new(0);
+            let n = SEQ.fetch_add(1, Ordering::Relaxed);
+            let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
+            let written = write_private(&tmp, &serde_json::to_vec(entry)?)
+                .and_then(|()| std::fs::rename(&tmp, &path));
+            if written.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            written
         })();
         if let Err(e) = result {
             tracing::debug!(error = %e, "could not write the HTTP cache entry");
@@ -71,6 +82,32 @@ impl EtagCache {
     pub fn remove(&self, url: &str) {
         let _ = std::fs::remove_file(self.path_for(url));
     }
+}
+
+/// Creates `dir` and its missing parents, mode `0700` on Unix (existing directories are left
+/// as they are: `--cache-dir` may name a shared one).
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Writes `bytes` to a new file at `path` (fails if anything exists there, so a planted file
+/// or symlink is never written through), mode `0600` on Unix.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(bytes)
 }
 
 /// FNV-1a, 64 bits: a stable hash for cache file names.

@@ -15,6 +15,13 @@
 //!    other statuses → [`HttpError::Status`] at once (a `403`/`404` is an answer, not a fault).
 //!
 //! [`HttpClient::get_json`] also retries a body that is not valid JSON (a truncated response).
+//!
+//! Credentials stay on their origin (scheme, host, port): a `Link: rel="next"` page on another
+//! origin than the first page is refused ([`HttpError::ForeignOrigin`], nothing is sent there),
+//! and when [`HttpPolicy::allowed_origins`] is set, so is any request or redirect to an origin
+//! outside it. Redirects that are followed drop `Authorization` and cookies when they change
+//! origin (reqwest's redirect handling). Error messages a server sends back are stored with
+//! credentials redacted ([`crate::redact`]), the client's own token included.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -53,6 +60,11 @@ pub struct HttpPolicy {
     pub cache_dir: Option<PathBuf>,
     /// `User-Agent` header.
     pub user_agent: String,
+    /// Origins (`scheme://host[:port]`) the client may talk to, normally the API URL's (see
+    /// [`crate::origin_of`]); requests and redirects elsewhere are refused. Empty = no such
+    /// list (pagination links must still stay on the origin of the first page, and redirects
+    /// to another origin are followed without credentials).
+    pub allowed_origins: Vec<String>,
 }
 
 impl Default for HttpPolicy {
@@ -68,6 +80,7 @@ impl Default for HttpPolicy {
             timeout: Duration::from_secs(30),
             cache_dir: Self::default_cache_dir(),
             user_agent: concat!("devquery/", env!("CARGO_PKG_VERSION")).to_string(),
+            allowed_origins: Vec::new(),
         }
     }
 }
@@ -127,6 +140,21 @@ pub enum HttpError {
         wait_secs: u64,
         /// The longest accepted wait.
         max_secs: u64,
+    },
+    /// The server pointed the client at another origin (a pagination link or a redirect), or
+    /// a request was made outside [`HttpPolicy::allowed_origins`]: refused, nothing was sent
+    /// there, with or without credentials.
+    #[error(
+        "refused {via} to {origin} (from {endpoint}): another origin than the API's; \
+         credentials and requests stay on the API origin"
+    )]
+    ForeignOrigin {
+        /// Path of the request that led there.
+        endpoint: String,
+        /// The foreign origin (`scheme://host:port`), or `an invalid URL`.
+        origin: String,
+        /// What pointed there: `a pagination link`, `a redirect` or `a request`.
+        via: &'static str,
     },
     /// The client could not be built (bad header, TLS setup).
     #[error("HTTP client setup failed: {0}")]
@@ -205,6 +233,10 @@ struct Inner {
     client: reqwest::Client,
     policy: HttpPolicy,
     auth: Option<HeaderValue>,
+    /// The forms of the credential a server could echo ([`Secret::variants`]), for redaction.
+    known_secrets: Vec<String>,
+    /// [`HttpPolicy::allowed_origins`], normalised by [`crate::origin_of`].
+    allowed: Vec<String>,
     semaphore: Semaphore,
     counters: Counters,
     cache: Option<EtagCache>,
@@ -245,12 +277,22 @@ impl HttpClient {
         for (k, v) in headers {
             default_headers.insert(k, v);
         }
+        let allowed: Vec<String> = policy
+            .allowed_origins
+            .iter()
+            .map(|o| crate::origin_of(o).unwrap_or_else(|| o.clone()))
+            .collect();
         let client = reqwest::Client::builder()
             .user_agent(policy.user_agent.clone())
             .default_headers(default_headers)
             .timeout(policy.timeout)
+            .redirect(redirect_policy(allowed.clone()))
             .build()
             .map_err(|e| HttpError::Setup(e.to_string()))?;
+        let known_secrets = authorization
+            .as_ref()
+            .map(Secret::variants)
+            .unwrap_or_default();
         let auth = match authorization {
             Some(secret) => {
                 let mut v = HeaderValue::from_str(secret.expose()).map_err(|_| {
@@ -272,6 +314,8 @@ impl HttpClient {
                 cache: policy.cache_dir.clone().map(EtagCache::new),
                 policy,
                 auth,
+                known_secrets,
+                allowed,
                 counters,
                 pause_until: Mutex::new(None),
                 progress: std::sync::Mutex::new(None),
@@ -289,6 +333,27 @@ impl HttpClient {
     pub fn set_progress(&self, progress: Progress) {
         if let Ok(mut p) = self.inner.progress.lock() {
             *p = Some(progress);
+        }
+    }
+
+    /// `text` with credentials redacted: this client's own credential in every form a server
+    /// could echo, plus anything that looks like one ([`crate::redact`]).
+    pub fn redact(&self, text: &str) -> String {
+        crate::redact(text, &self.inner.known_secrets)
+    }
+
+    /// Refuses `url` when it is outside [`HttpPolicy::allowed_origins`] (when that is set).
+    fn check_origin(&self, url: &str, via: &'static str) -> Result<(), HttpError> {
+        if self.inner.allowed.is_empty() {
+            return Ok(());
+        }
+        match crate::origin_of(url) {
+            Some(o) if self.inner.allowed.contains(&o) => Ok(()),
+            other => Err(HttpError::ForeignOrigin {
+                endpoint: crate::endpoint_of(url),
+                origin: other.unwrap_or_else(|| "an invalid URL".into()),
+                via,
+            }),
         }
     }
 
@@ -367,6 +432,7 @@ impl HttpClient {
         post: Option<&[u8]>,
         use_cache: bool,
     ) -> Result<Response, HttpError> {
+        self.check_origin(url, "a request")?;
         let endpoint = crate::endpoint_of(url);
         let policy = &self.inner.policy;
         let use_cache = use_cache && post.is_none();
@@ -517,6 +583,14 @@ impl HttpClient {
                 });
             }
 
+            if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+                // A redirect the policy refused to follow (another origin).
+                return Err(HttpError::ForeignOrigin {
+                    endpoint,
+                    origin: redirect_target(url, &headers),
+                    via: "a redirect",
+                });
+            }
             let retry_after = header_i64(&headers, "retry-after");
             let rate_limited = status == StatusCode::TOO_MANY_REQUESTS
                 || (status == StatusCode::FORBIDDEN
@@ -564,26 +638,38 @@ impl HttpClient {
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            let message = serde_json::from_slice::<Value>(&body)
-                .ok()
-                .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_string))
-                .unwrap_or_else(|| {
-                    status
-                        .canonical_reason()
-                        .unwrap_or("unexpected status")
-                        .to_string()
-                });
-            let accepted_permissions = ["x-accepted-github-permissions", "x-accepted-oauth-scopes"]
-                .iter()
-                .find_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
-                .filter(|s| !s.is_empty())
-                .map(str::to_string);
-            return Err(HttpError::Status {
-                status: status.as_u16(),
-                endpoint,
-                message,
-                accepted_permissions,
+            return Err(self.status_error(status, endpoint, &headers, &body));
+        }
+    }
+
+    /// The [`HttpError::Status`] of a refused answer: the body's `message` (or the status
+    /// text) and the accepted-permissions header, both with credentials redacted.
+    fn status_error(
+        &self,
+        status: StatusCode,
+        endpoint: String,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> HttpError {
+        let message = serde_json::from_slice::<Value>(body)
+            .ok()
+            .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_string))
+            .unwrap_or_else(|| {
+                status
+                    .canonical_reason()
+                    .unwrap_or("unexpected status")
+                    .to_string()
             });
+        let accepted_permissions = ["x-accepted-github-permissions", "x-accepted-oauth-scopes"]
+            .iter()
+            .find_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
+            .filter(|s| !s.is_empty())
+            .map(|s| crate::truncate_message(&self.redact(s)));
+        HttpError::Status {
+            status: status.as_u16(),
+            endpoint,
+            message: crate::truncate_message(&self.redact(&message)),
+            accepted_permissions,
         }
     }
 
@@ -638,7 +724,8 @@ impl HttpClient {
 
     /// GET every page of a list, following `Link: rel="next"`. The items are the body itself
     /// when it is an array, else the array under `items_key` (e.g. `runners` in
-    /// `{"total_count": 2, "runners": [...]}`).
+    /// `{"total_count": 2, "runners": [...]}`). A next page on another origin than `url` is
+    /// never requested: the list fails with [`HttpError::ForeignOrigin`].
     pub async fn get_paginated(
         &self,
         url: &str,
@@ -660,10 +747,60 @@ impl HttpClient {
             out.extend(items);
             pages += 1;
             // A server that links a page to itself must not loop forever.
-            next = page.next.filter(|n| *n != u && pages < 10_000);
+            next = match page.next {
+                Some(n) => Some(next_page(url, &u, &n)?),
+                None => None,
+            }
+            .filter(|n| *n != u && pages < 10_000);
         }
         Ok(out)
     }
+}
+
+/// The absolute URL of the `next` link `link` found on page `current` of the list that started
+/// at `first`, when it stays on the origin of `first`.
+fn next_page(first: &str, current: &str, link: &str) -> Result<String, HttpError> {
+    let resolved = reqwest::Url::parse(current)
+        .and_then(|base| base.join(link))
+        .ok();
+    let origin = resolved.as_ref().and_then(crate::origin::origin_of_url);
+    match (resolved, origin) {
+        (Some(next), Some(o)) if Some(&o) == crate::origin_of(first).as_ref() => {
+            Ok(next.to_string())
+        }
+        (_, o) => Err(HttpError::ForeignOrigin {
+            endpoint: crate::endpoint_of(current),
+            origin: o.unwrap_or_else(|| "an invalid URL".into()),
+            via: "a pagination link",
+        }),
+    }
+}
+
+/// The longest redirect chain followed.
+const MAX_REDIRECTS: usize = 10;
+
+/// Redirects: at most [`MAX_REDIRECTS`]; with an `allowed` list, a redirect to an origin outside
+/// it is not followed (the 3xx answer becomes [`HttpError::ForeignOrigin`]). A followed redirect
+/// to another origin carries no `Authorization` or cookies (reqwest drops them).
+fn redirect_policy(allowed: Vec<String>) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() > MAX_REDIRECTS {
+            return attempt.error("too many redirects");
+        }
+        let ok = allowed.is_empty()
+            || crate::origin::origin_of_url(attempt.url()).is_some_and(|o| allowed.contains(&o));
+        if ok { attempt.follow() } else { attempt.stop() }
+    })
+}
+
+/// The origin a refused redirect pointed to (its `Location`, resolved against `url`).
+fn redirect_target(url: &str, headers: &HeaderMap) -> String {
+    headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|loc| reqwest::Url::parse(url).ok()?.join(loc).ok())
+        .and_then(|u| crate::origin::origin_of_url(&u))
+        .unwrap_or_else(|| "an invalid URL".into())
 }
 
 fn header_i64(headers: &HeaderMap, name: &str) -> Option<i64> {

@@ -1,10 +1,16 @@
 //! [`ErrorRecorder`]: the `collection_errors` rows of one collection run.
+//!
+//! Every message and missing permission is stored with credentials redacted
+//! ([`crate::redact`]: echoed `Authorization` / `Cookie` values, `Bearer X`, `token X`,
+//! `Basic X`, and the values of secrets registered with [`ErrorRecorder::add_secret`]) and cut
+//! to [`crate::MAX_MESSAGE_CHARS`] characters: a server's error body is hostile input.
 
 use std::sync::{Arc, Mutex};
 
 use devquery_model::tables::CollectionErrorRow;
 
 use crate::client::HttpError;
+use crate::secret::Secret;
 
 /// Where a failed call belongs: the table whose data is missing and the join keys.
 #[derive(Debug, Clone, Default)]
@@ -48,6 +54,9 @@ pub struct ErrorRecorder {
     host: String,
     run_id: String,
     rows: Arc<Mutex<Vec<CollectionErrorRow>>>,
+    /// Forms of the run's credentials ([`Secret::variants`]) to redact from messages (kept as
+    /// [`Secret`]s so `Debug` never prints them).
+    secrets: Arc<Mutex<Vec<Secret>>>,
 }
 
 impl ErrorRecorder {
@@ -58,7 +67,31 @@ impl ErrorRecorder {
             host: host.to_string(),
             run_id: run_id.to_string(),
             rows: Arc::default(),
+            secrets: Arc::default(),
         }
+    }
+
+    /// Redacts `secret` (in every form a server could echo) from the messages recorded from
+    /// now on, by this recorder and its clones.
+    pub fn add_secret(&self, secret: &Secret) {
+        if let Ok(mut known) = self.secrets.lock() {
+            known.extend(secret.variants().into_iter().map(Secret::new));
+            known.sort_by(|a, b| {
+                let (a, b) = (a.expose(), b.expose());
+                b.len().cmp(&a.len()).then_with(|| a.cmp(b))
+            });
+            known.dedup();
+        }
+    }
+
+    /// `text` as it may be stored: credentials redacted, length capped.
+    fn clean(&self, text: &str) -> String {
+        let known: Vec<String> = self
+            .secrets
+            .lock()
+            .map(|k| k.iter().map(|s| s.expose().to_string()).collect())
+            .unwrap_or_default();
+        crate::truncate_message(&crate::redact(text, &known))
     }
 
     /// Records a failed HTTP call. `missing_permission` is the permission that would have
@@ -94,6 +127,8 @@ impl ErrorRecorder {
         message: &str,
         missing_permission: Option<String>,
     ) {
+        let message = self.clean(message);
+        let missing_permission = missing_permission.map(|m| self.clean(&m));
         tracing::debug!(table = %ctx.table, %endpoint, ?http_status, %message, "collection error");
         let row = CollectionErrorRow {
             platform: Some(self.platform.clone()),
@@ -105,7 +140,7 @@ impl ErrorRecorder {
             table_name: Some(ctx.table.clone()),
             endpoint: Some(endpoint.to_string()),
             http_status: http_status.map(i64::from),
-            message: Some(message.to_string()),
+            message: Some(message),
             missing_permission,
             at: Some(crate::now_rfc3339()),
         };

@@ -29,14 +29,16 @@
 mod cache;
 mod client;
 mod errors;
+mod origin;
 mod progress;
 mod secret;
 
 pub use cache::EtagCache;
 pub use client::{HttpClient, HttpError, HttpPolicy, HttpStats, JsonResponse, Response};
 pub use errors::{ErrorContext, ErrorRecorder};
+pub use origin::{UrlError, check_api_url, origin_of, without_userinfo};
 pub use progress::Progress;
-pub use secret::Secret;
+pub use secret::{MAX_MESSAGE_CHARS, REDACTED, Secret, redact, truncate_message};
 
 /// The endpoint of a URL as recorded in `collection_errors`: the path, without host or query.
 pub fn endpoint_of(url: &str) -> String {

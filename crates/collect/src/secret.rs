@@ -1,4 +1,5 @@
-//! [`Secret`]: a credential that never prints itself.
+//! [`Secret`]: a credential that never prints itself, and [`redact`]: credentials out of text
+//! that a server sent back (error messages stored in `collection_errors`).
 
 use std::fmt;
 
@@ -51,4 +52,224 @@ impl From<&str> for Secret {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
+}
+
+/// What replaces a credential in stored or printed text.
+pub const REDACTED: &str = "[REDACTED]";
+
+/// The longest message kept in a `collection_errors` row (characters); a hostile server cannot
+/// store megabytes through an error body.
+pub const MAX_MESSAGE_CHARS: usize = 2000;
+
+impl Secret {
+    /// The forms this credential can take in a server's echo: the value itself and, for an
+    /// `Authorization` value (`Bearer X`, `token X`, `Basic B64`), the credential after the
+    /// scheme and, for Basic, the decoded `user:password` and each non-empty half. Forms shorter
+    /// than 6 characters are left out (they would redact ordinary words).
+    pub fn variants(&self) -> Vec<String> {
+        let value = self.0.trim();
+        let mut out = vec![value.to_string()];
+        if let Some((scheme, rest)) = value.split_once(' ') {
+            let rest = rest.trim();
+            out.push(rest.to_string());
+            if scheme.eq_ignore_ascii_case("basic")
+                && let Some(decoded) = base64_decode(rest)
+                && let Ok(text) = String::from_utf8(decoded)
+            {
+                if let Some((user, pass)) = text.split_once(':') {
+                    out.push(user.to_string());
+                    out.push(pass.to_string());
+                }
+                out.push(text);
+            }
+        }
+        out.retain(|v| v.chars().count() >= 6);
+        // Longest first, so a value is replaced before any part of it.
+        out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        out.dedup();
+        out
+    }
+}
+
+/// `text` with credentials replaced by [`REDACTED`]: every occurrence of a `known` value, the
+/// value of a credential header or parameter (`Authorization: …`, `Cookie: …`,
+/// `"authorization": "…"`, `access_token=…`), and the credential after an authorization
+/// scheme (`Bearer X`, `token X`, `Basic X`) when it looks like one (not a plain lowercase
+/// word: "token expired" stays). Linear in the length of `text`.
+pub fn redact(text: &str, known: &[String]) -> String {
+    let mut out = text.to_string();
+    for k in known.iter().filter(|k| k.chars().count() >= 6) {
+        if out.contains(k.as_str()) {
+            out = out.replace(k.as_str(), REDACTED);
+        }
+    }
+    let out = redact_fields(&out);
+    redact_schemes(&out)
+}
+
+/// `text` cut to [`MAX_MESSAGE_CHARS`] characters (marked with `…`).
+pub fn truncate_message(text: &str) -> String {
+    match text.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// Header and parameter names whose values are credentials (lowercase).
+const CREDENTIAL_FIELDS: &[&str] = &[
+    "proxy-authorization",
+    "authorization",
+    "set-cookie",
+    "cookie",
+    "x-api-key",
+    "private-token",
+    "x-auth-token",
+    "access_token",
+    "refresh_token",
+    "client_secret",
+    "password",
+];
+
+/// Authorization schemes followed by a credential (lowercase).
+const SCHEMES: &[&str] = &["bearer", "token", "basic"];
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// The name of `names` that starts at `i` in `lower` on a word boundary, if any.
+fn name_at<'a>(lower: &[u8], i: usize, names: &[&'a str]) -> Option<&'a str> {
+    if i > 0 && is_word_byte(lower[i - 1]) {
+        return None;
+    }
+    names.iter().copied().find(|n| {
+        lower[i..].starts_with(n.as_bytes())
+            && lower.get(i + n.len()).is_none_or(|b| !is_word_byte(*b))
+    })
+}
+
+/// Redacts the values of `name: value`, `name = value` and `"name": "value"`.
+fn redact_fields(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let lower = text.to_ascii_lowercase().into_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut i) = (0, 0);
+    while i < bytes.len() {
+        let Some(name) = name_at(&lower, i, CREDENTIAL_FIELDS) else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + name.len();
+        while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b'\\' | b' ' | b'\t') {
+            j += 1;
+        }
+        let Some(sep) = bytes.get(j).copied().filter(|b| matches!(*b, b':' | b'=')) else {
+            i += name.len();
+            continue;
+        };
+        j += 1;
+        while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\\') {
+            j += 1;
+        }
+        let (start, end) = value_span(bytes, j, sep);
+        if end > start {
+            out.push_str(&text[copied..start]);
+            out.push_str(REDACTED);
+            copied = end;
+        }
+        i = end.max(i + name.len());
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Where the value starting at `j` ends: at its closing quote when quoted, else at the end of
+/// the line (after `:`) or of the parameter (after `=`).
+fn value_span(bytes: &[u8], j: usize, sep: u8) -> (usize, usize) {
+    if let Some(q) = bytes.get(j).copied().filter(|b| matches!(*b, b'"' | b'\'')) {
+        let start = j + 1;
+        let end = bytes[start..]
+            .iter()
+            .position(|b| *b == q)
+            .map_or(bytes.len(), |p| start + p);
+        let end = if end > start && bytes[end - 1] == b'\\' {
+            end - 1
+        } else {
+            end
+        };
+        return (start, end);
+    }
+    let stop = |b: &u8| match sep {
+        b':' => matches!(*b, b'\r' | b'\n' | b'"' | b'\''),
+        _ => b.is_ascii_whitespace() || matches!(*b, b'&' | b'"' | b'\'' | b',' | b';'),
+    };
+    let end = bytes[j..]
+        .iter()
+        .position(stop)
+        .map_or(bytes.len(), |p| j + p);
+    (j, end)
+}
+
+fn is_credential_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'+' | b'/' | b'=' | b'-')
+}
+
+/// Redacts `X` in `Bearer X`, `token X`, `Basic X` when `X` looks like a credential.
+fn redact_schemes(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let lower = text.to_ascii_lowercase().into_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut i) = (0, 0);
+    while i < bytes.len() {
+        let Some(scheme) = name_at(&lower, i, SCHEMES) else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + scheme.len();
+        let gap = j;
+        while j < bytes.len() && matches!(bytes[j], b' ' | b'\t') {
+            j += 1;
+        }
+        let start = j;
+        while j < bytes.len() && is_credential_byte(bytes[j]) {
+            j += 1;
+        }
+        if j > gap && start > gap && looks_like_credential(&text[start..j]) {
+            out.push_str(&text[copied..start]);
+            out.push_str(REDACTED);
+            copied = j;
+        }
+        i = j.max(i + scheme.len());
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// At least 6 characters and not a plain lowercase word shorter than 20.
+fn looks_like_credential(word: &str) -> bool {
+    word.len() >= 6 && !(word.len() < 20 && word.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+/// Standard or URL-safe base64, padding optional; `None` when `s` is not base64.
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for b in s.trim_end_matches('=').bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
 }

@@ -40,6 +40,10 @@ pub struct GithubOptions {
     pub token: Option<Secret>,
     /// GitHub App auth (takes precedence over `token`): one installation token per org.
     pub app: Option<AppAuth>,
+    /// Refuse to start without a token or an App ([`crate::Error::Unauthorized`]): an
+    /// anonymous collection reads almost nothing. [`GithubOptions::from_env`] (the CLI) sets it;
+    /// the default allows anonymous runs against fakes that need no token.
+    pub require_credentials: bool,
     /// Requests in flight at once.
     pub concurrency: usize,
     /// Stop cleanly after this many requests.
@@ -73,6 +77,7 @@ impl Default for GithubOptions {
             base_url: "https://api.github.com".into(),
             token: None,
             app: None,
+            require_credentials: false,
             concurrency: 8,
             max_requests: None,
             cache_dir: None,
@@ -89,7 +94,8 @@ impl Default for GithubOptions {
 }
 
 impl GithubOptions {
-    /// Options for `orgs` with the token from `GITHUB_TOKEN` or else `GH_TOKEN`.
+    /// Options for `orgs` with the token from `GITHUB_TOKEN` or else `GH_TOKEN`; a collection
+    /// with neither (and no App) is refused ([`GithubOptions::require_credentials`]).
     pub fn from_env(orgs: Vec<String>) -> Self {
         let token = ["GITHUB_TOKEN", "GH_TOKEN"]
             .iter()
@@ -98,16 +104,38 @@ impl GithubOptions {
         Self {
             orgs,
             token,
+            require_credentials: true,
             ..Self::default()
         }
     }
 
+    /// Checks `base_url` with the shared rule ([`devquery_collect::check_api_url`]): `http` or
+    /// `https`, a host, and no `user:password@` (refused before anything stores or logs it). The
+    /// message names `--github-url` and never repeats the URL.
+    pub fn check_base_url(&self) -> Result<(), crate::Error> {
+        devquery_collect::check_api_url(&self.base_url)
+            .map(|_| ())
+            .map_err(|e| crate::Error::Options(format!("--github-url {e}")))
+    }
+
+    /// The origins the token may be sent to: the origin of `base_url` (REST and GraphQL share
+    /// it, on github.com and on GHES); empty when `base_url` is not a valid URL.
+    pub fn api_origins(&self) -> Vec<String> {
+        devquery_collect::origin_of(self.base_url.trim())
+            .into_iter()
+            .collect()
+    }
+
     /// The host recorded in the `host` column: `github.com` for the public API, else the
-    /// host (and port) of `base_url`.
+    /// host (and port) of `base_url` (never any `user:password@`).
     pub fn host(&self) -> String {
-        let url = self.base_url.trim_end_matches('/');
+        let url = self.base_url.trim().trim_end_matches('/');
         let without_scheme = url.split("://").nth(1).unwrap_or(url);
-        let host = without_scheme.split('/').next().unwrap_or(without_scheme);
+        let host = without_scheme
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or(without_scheme);
+        let host = host.rsplit('@').next().unwrap_or(host);
         if host == "api.github.com" {
             "github.com".to_string()
         } else {

@@ -16,6 +16,7 @@
 
 pub mod generate;
 mod graphql;
+mod hostile;
 mod render;
 pub mod scenario;
 mod server;
@@ -25,6 +26,7 @@ mod tests;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+pub use hostile::{ForeignListener, Hostile, HostileMode, SeenRequest};
 pub use scenario::Scenario;
 pub use server::{CounterSnapshot, Counters};
 
@@ -60,12 +62,18 @@ pub fn router(scenario: Scenario, base_url: &str) -> (axum::Router, Arc<Counters
     if let Ok(mut b) = state.base_url.lock() {
         *b = base_url.trim_end_matches('/').to_string();
     }
-    (
-        axum::Router::new()
-            .fallback(server::handle)
-            .with_state(state),
-        counters,
-    )
+    (app(state), counters)
+}
+
+/// The router of one fake GitHub: the handler behind the hostile-mode middleware.
+fn app(state: Arc<server::AppState>) -> axum::Router {
+    axum::Router::new()
+        .fallback(server::handle)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            hostile::layer,
+        ))
+        .with_state(state)
 }
 
 impl FakeGithub {
@@ -84,11 +92,9 @@ impl FakeGithub {
         if let Ok(mut b) = state.base_url.lock() {
             *b = base_url.clone();
         }
-        let app = axum::Router::new()
-            .fallback(server::handle)
-            .with_state(state.clone());
+        let router = app(state.clone());
         let task = tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
+            if let Err(e) = axum::serve(listener, router).await {
                 tracing::error!(error = %e, "fake GitHub server stopped");
             }
         });

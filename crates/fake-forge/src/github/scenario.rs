@@ -21,6 +21,8 @@ pub struct Scenario {
     pub app: Option<AppSpec>,
     /// Organisations.
     pub orgs: Vec<Org>,
+    /// Hostile behaviour (foreign links, redirects, echoed credentials, ...); default: none.
+    pub hostile: super::hostile::Hostile,
 }
 
 impl Scenario {
