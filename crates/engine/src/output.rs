@@ -1,4 +1,6 @@
-//! Output formats for query results, behind one enum writing to any `io::Write`.
+//! Output formats for query results, behind one enum writing to any `io::Write`. The text
+//! formats for people (table, line) show control characters escaped
+//! ([`crate::text::escape_control`]); the machine formats keep the data exact.
 
 use std::io::Write;
 
@@ -7,10 +9,10 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::json::{ArrayWriter, LineDelimitedWriter};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
-use datafusion::arrow::util::pretty::pretty_format_batches;
 use datafusion::parquet::arrow::ArrowWriter;
 
 use crate::error::EngineError;
+use crate::text::escape_control;
 
 /// How query results are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -63,10 +65,14 @@ impl OutputFormat {
         match self {
             Self::Table => {
                 if batches.iter().all(|b| b.num_rows() == 0) {
-                    let names: Vec<_> = schema.fields().iter().map(|f| f.name().clone()).collect();
+                    let names: Vec<_> = schema
+                        .fields()
+                        .iter()
+                        .map(|f| escape_control(f.name(), false).into_owned())
+                        .collect();
                     writeln!(out, "(0 rows; columns: {})", names.join(", "))?;
                 } else {
-                    writeln!(out, "{}", pretty_format_batches(batches)?)?;
+                    write_table(out, schema, batches)?;
                 }
             }
             Self::Csv => {
@@ -108,18 +114,53 @@ impl OutputFormat {
     }
 }
 
-/// Writes rows as `column = value` lines, names right-aligned, rows separated by a blank line.
+/// Writes an aligned text table (the layout of Arrow's `pretty_format_batches`), every header
+/// and cell with its control characters escaped.
+fn write_table<W: Write>(
+    out: &mut W,
+    schema: &SchemaRef,
+    batches: &[RecordBatch],
+) -> Result<(), EngineError> {
+    let options = FormatOptions::default().with_display_error(true);
+    let mut table = comfy_table::Table::new();
+    table.load_preset("||--+-++|    ++++++");
+    let header: Vec<comfy_table::Cell> = schema
+        .fields()
+        .iter()
+        .map(|f| comfy_table::Cell::new(escape_control(f.name(), true)))
+        .collect();
+    table.set_header(header);
+    for batch in batches {
+        let formatters = batch
+            .columns()
+            .iter()
+            .map(|c| ArrayFormatter::try_new(c.as_ref(), &options))
+            .collect::<Result<Vec<_>, _>>()?;
+        for row in 0..batch.num_rows() {
+            let cells: Vec<comfy_table::Cell> = formatters
+                .iter()
+                .map(|f| comfy_table::Cell::new(escape_control(&f.value(row).to_string(), true)))
+                .collect();
+            table.add_row(cells);
+        }
+    }
+    writeln!(out, "{table}")?;
+    Ok(())
+}
+
+/// Writes rows as `column = value` lines, names right-aligned, rows separated by a blank line;
+/// control characters in names and values are escaped (newlines in values are kept).
 fn write_lines<W: Write>(
     out: &mut W,
     schema: &SchemaRef,
     batches: &[RecordBatch],
 ) -> Result<(), EngineError> {
-    let width = schema
+    let names: Vec<String> = schema
         .fields()
         .iter()
-        .map(|f| f.name().chars().count())
-        .max()
-        .unwrap_or(0);
+        .map(|f| escape_control(f.name(), false).into_owned())
+        .collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     let options = FormatOptions::default().with_null("NULL");
     let mut first = true;
     for batch in batches {
@@ -133,8 +174,9 @@ fn write_lines<W: Write>(
                 writeln!(out)?;
             }
             first = false;
-            for (field, formatter) in schema.fields().iter().zip(&formatters) {
-                writeln!(out, "{:>width$} = {}", field.name(), formatter.value(row))?;
+            for (name, formatter) in names.iter().zip(&formatters) {
+                let value = formatter.value(row).to_string();
+                writeln!(out, "{name:>width$} = {}", escape_control(&value, true))?;
             }
         }
     }

@@ -11,10 +11,12 @@ use datafusion::execution::SendableRecordBatchStream;
 use datafusion::execution::context::{SQLOptions, SessionConfig, SessionContext};
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::{DataFrame, ParquetReadOptions};
+use devquery_model::rows::Partial;
 use devquery_model::{Coverage, Dataset, TableSpec, catalog};
 
 use crate::error::EngineError;
 use crate::filter::RowFilter;
+use crate::limits::DEFAULT_MEMORY_LIMIT;
 use crate::snapshot::{self, Manifest};
 use crate::split::{Statement, split_statements};
 
@@ -27,6 +29,13 @@ pub struct EngineOptions {
     pub target_partitions: usize,
     /// `--org` / `--repo`: the rows every table keeps (empty, the default: all).
     pub filter: RowFilter,
+    /// `--memory-limit`: the bytes DataFusion's operators may hold at once, and an eighth of
+    /// it for one call of `repeat`/`lpad`/`rpad` (`None`: no limit). Default
+    /// [`DEFAULT_MEMORY_LIMIT`]; see [`crate::limits`].
+    pub memory_limit: Option<usize>,
+    /// Integer `+`, `-` and `*` fail on overflow instead of wrapping (the default; see
+    /// [`crate::checked`]).
+    pub checked_arithmetic: bool,
 }
 
 impl Default for EngineOptions {
@@ -37,6 +46,8 @@ impl Default for EngineOptions {
                 .map(|n| n.get())
                 .unwrap_or(2),
             filter: RowFilter::default(),
+            memory_limit: Some(DEFAULT_MEMORY_LIMIT),
+            checked_arithmetic: true,
         }
     }
 }
@@ -59,6 +70,8 @@ pub struct Engine {
     options: EngineOptions,
     /// What the source provides; `None` means every table and column.
     coverage: Option<Arc<Coverage>>,
+    /// Set when the source is a collection that stopped before the estate was complete.
+    partial: Option<Arc<Partial>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -76,11 +89,12 @@ impl Engine {
             .with_information_schema(true)
             .with_target_partitions(options.target_partitions.max(1))
             .with_default_catalog_and_schema("devquery", "public");
-        let ctx = SessionContext::new_with_config(config);
+        let ctx = session_context(config, &options)?;
         let engine = Self {
             ctx,
             options,
             coverage: None,
+            partial: None,
         };
         for spec in catalog() {
             engine.register_batches(&spec, Vec::new())?;
@@ -95,6 +109,7 @@ impl Engine {
             .resolve_batches(data.batches("repositories"))?;
         let mut engine = Self::new(options)?;
         engine.set_coverage(data.coverage().cloned());
+        engine.set_partial(data.partial().cloned());
         for spec in catalog() {
             let batches = data
                 .batches(spec.name)
@@ -108,7 +123,9 @@ impl Engine {
         Ok(engine)
     }
 
-    /// A session over a snapshot directory. Tables the snapshot lacks are registered empty.
+    /// A session over a snapshot directory, every table file checked first (see
+    /// [`crate::integrity`]): a missing or damaged one is an error naming the table. Tables the
+    /// snapshot predates are registered empty.
     pub async fn from_snapshot(
         dir: &Path,
         options: EngineOptions,
@@ -116,12 +133,12 @@ impl Engine {
         let manifest = snapshot::read_manifest(dir)?;
         let mut engine = Self::new(options)?;
         engine.set_coverage(manifest.coverage.clone());
-        for spec in catalog() {
-            let file = dir.join(format!("{}.parquet", spec.name));
-            if !file.exists() {
+        engine.set_partial(manifest.partial.clone());
+        // Every table file is checked (present, checksum, rows, columns) before any is used.
+        for (spec, file) in crate::integrity::verify_snapshot(dir, &manifest).await? {
+            let Some(file) = file else {
                 continue;
-            }
-            snapshot::check_parquet(&file, &spec)?;
+            };
             let path = file.to_str().ok_or_else(|| {
                 EngineError::snapshot(&file, "path is not valid UTF-8".to_string())
             })?;
@@ -181,6 +198,17 @@ impl Engine {
         self.coverage = coverage.map(Arc::new);
     }
 
+    /// Set when the source is a collection that stopped before the estate was complete (live,
+    /// or a snapshot whose manifest says so): reports say so and `--fail-on` refuses to pass.
+    pub fn partial(&self) -> Option<&Partial> {
+        self.partial.as_deref()
+    }
+
+    /// Marks the session's source partial (`None`: complete).
+    pub fn set_partial(&mut self, partial: Option<Partial>) {
+        self.partial = partial.map(Arc::new);
+    }
+
     /// Plans one statement, enforcing read-only mode.
     pub async fn plan(&self, statement: &Statement) -> Result<LogicalPlan, EngineError> {
         let state = self.ctx.state();
@@ -226,8 +254,7 @@ impl Engine {
     pub async fn execute(&self, statement: &Statement) -> Result<StatementOutput, EngineError> {
         let df = self.dataframe(statement).await?;
         let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
-        let batches = df
-            .collect()
+        let batches = crate::unwind::guard(df.collect())
             .await
             .map_err(|source| sql_error(statement, source))?;
         Ok(StatementOutput {
@@ -247,8 +274,9 @@ impl Engine {
     pub async fn query_stream(&self, sql: &str) -> Result<SendableRecordBatchStream, EngineError> {
         let statement = single_statement(sql)?;
         let df = self.dataframe(&statement).await?;
-        df.execute_stream()
+        crate::unwind::guard(df.execute_stream())
             .await
+            .map(crate::unwind::guard_stream)
             .map_err(|source| sql_error(&statement, source))
     }
 
@@ -265,9 +293,10 @@ impl Engine {
     pub async fn to_dataset(&self) -> Result<Dataset, EngineError> {
         let mut data = Dataset::new();
         data.set_coverage(self.coverage().cloned());
+        data.set_partial(self.partial().cloned());
         for spec in catalog() {
             let df = self.ctx.table(spec.name).await?;
-            for batch in df.collect().await? {
+            for batch in crate::unwind::guard(df.collect()).await? {
                 data.push_batch(spec.name, batch);
             }
         }
@@ -319,8 +348,40 @@ fn single_statement(sql: &str) -> Result<Statement, EngineError> {
     }
 }
 
-/// A DataFusion error while planning or running `statement`.
+/// The DataFusion context of a new session: the memory pool and output caps of
+/// `--memory-limit`, and checked integer arithmetic.
+fn session_context(
+    config: SessionConfig,
+    options: &EngineOptions,
+) -> Result<SessionContext, EngineError> {
+    let runtime = crate::limits::runtime_env(options.memory_limit)?;
+    let ctx = SessionContext::new_with_config_rt(config, runtime);
+    if let Some(limit) = options.memory_limit {
+        crate::limits::register_output_caps(&ctx, limit);
+    }
+    if options.checked_arithmetic {
+        ctx.add_analyzer_rule(Arc::new(crate::checked::CheckedArithmetic::default()));
+    }
+    Ok(ctx)
+}
+
+/// A DataFusion error while planning or running `statement` (a query that ran out of memory
+/// says which flag to change).
 fn sql_error(statement: &Statement, source: datafusion::error::DataFusionError) -> EngineError {
+    let exhausted = matches!(
+        source.find_root(),
+        datafusion::error::DataFusionError::ResourcesExhausted(_)
+    );
+    let source = if exhausted {
+        datafusion::error::DataFusionError::Context(
+            "the query needs more memory than --memory-limit allows (raise it, e.g. \
+             --memory-limit 8GiB, or narrow the query)"
+                .into(),
+            Box::new(source),
+        )
+    } else {
+        source
+    };
     EngineError::Sql {
         index: statement.index,
         line: statement.line,

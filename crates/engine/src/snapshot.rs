@@ -17,10 +17,12 @@ use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use datafusion::parquet::basic::Compression;
 use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
+use devquery_model::rows::Partial;
 use devquery_model::{Coverage, Dataset, TableSpec, catalog};
 use serde::{Deserialize, Serialize};
 
 use crate::error::EngineError;
+use crate::integrity::{FileDigest, HashingWriter};
 
 /// The snapshot format this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -41,12 +43,21 @@ pub struct Manifest {
     pub sources: Vec<String>,
     /// Rows per table.
     pub tables: BTreeMap<String, usize>,
+    /// SHA-256 and size of every table file, checked when the snapshot is opened; absent in
+    /// snapshots written before checksums were recorded (they open with a warning).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub checksums: BTreeMap<String, FileDigest>,
     /// Rows in `collection_errors`.
     pub error_count: usize,
     /// Which tables and columns the sources could fill (e.g. only pipeline files for `--path`);
     /// absent means every one, as in snapshots written before coverage was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coverage: Option<Coverage>,
+    /// Set when the collection stopped before the estate was complete: why, and what it left
+    /// unread (also one `collection_errors` row per table and repository). Absent in a complete
+    /// snapshot, and in snapshots written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial: Option<Partial>,
 }
 
 /// What the caller knows about the data being written.
@@ -92,41 +103,26 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, EngineError> {
         .map_err(|e| EngineError::snapshot(&path, format!("invalid manifest: {e}")))
 }
 
-/// Opens a table file's Parquet footer and checks its columns against the catalogue, so a
-/// corrupt or foreign file is reported by name before any query runs.
+/// Opens a table file's Parquet footer and checks its columns against the catalogue (none
+/// missing, none extra, the catalogue's types), so a corrupt or foreign file is reported by
+/// name before any query runs. A panic of the Parquet reader on damaged bytes is an error too.
 pub fn check_parquet(file: &Path, spec: &TableSpec) -> Result<(), EngineError> {
-    let f = File::open(file).map_err(|e| EngineError::io(file, e))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(f)
-        .map_err(|e| EngineError::snapshot(file, format!("corrupt Parquet file: {e}")))?;
-    let want = spec.schema();
-    for field in builder.schema().fields() {
-        match want.field_with_name(field.name()) {
-            Ok(w) if w.data_type() == field.data_type() => {}
-            Ok(w) => {
-                return Err(EngineError::snapshot(
-                    file,
-                    format!(
-                        "column '{}' has type {} but table '{}' expects {}",
-                        field.name(),
-                        field.data_type(),
-                        spec.name,
-                        w.data_type()
-                    ),
-                ));
-            }
-            Err(_) => {
-                return Err(EngineError::snapshot(
-                    file,
-                    format!(
-                        "column '{}' is not in table '{}' (written by a newer devquery?)",
-                        field.name(),
-                        spec.name
-                    ),
-                ));
-            }
+    crate::integrity::guarded(spec.name, file, || {
+        let footer = crate::integrity::read_footer(file, spec)?;
+        let missing = crate::integrity::missing_columns(file, spec, &footer.schema)?;
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(EngineError::snapshot(
+                file,
+                format!(
+                    "table '{}': the file lacks column(s) {}",
+                    spec.name,
+                    missing.join(", ")
+                ),
+            ))
         }
-    }
-    Ok(())
+    })
 }
 
 /// Writer properties for snapshot and findings files.
@@ -145,7 +141,7 @@ struct TableFile {
     path: PathBuf,
     name: &'static str,
     schema: SchemaRef,
-    writer: ArrowWriter<File>,
+    writer: ArrowWriter<HashingWriter<File>>,
     rows: usize,
 }
 
@@ -153,7 +149,11 @@ impl TableFile {
     fn create(path: &Path, spec: &TableSpec) -> Result<Self, EngineError> {
         let schema = spec.schema();
         let file = File::create(path).map_err(|e| EngineError::io(path, e))?;
-        let writer = ArrowWriter::try_new(file, schema.clone(), Some(writer_properties()))?;
+        let writer = ArrowWriter::try_new(
+            HashingWriter::new(file),
+            schema.clone(),
+            Some(writer_properties()),
+        )?;
         Ok(Self {
             path: path.to_path_buf(),
             name: spec.name,
@@ -178,12 +178,12 @@ impl TableFile {
         Ok(())
     }
 
-    /// Writes the footer and syncs the file; returns the row count.
-    fn finish(self) -> Result<usize, EngineError> {
-        let file = self.writer.into_inner()?;
+    /// Writes the footer and syncs the file; returns the row count and the file's checksum.
+    fn finish(self) -> Result<(usize, FileDigest), EngineError> {
+        let (file, digest) = self.writer.into_inner()?.finish();
         file.sync_all()
             .map_err(|e| EngineError::io(&self.path, e))?;
-        Ok(self.rows)
+        Ok((self.rows, digest))
     }
 }
 
@@ -197,7 +197,7 @@ pub fn write_parquet(
     for batch in batches {
         file.write(batch)?;
     }
-    file.finish()
+    Ok(file.finish()?.0)
 }
 
 /// Writes `data` as a snapshot at `target`, atomically replacing any snapshot already there.
@@ -210,6 +210,7 @@ pub fn write_snapshot(
 ) -> Result<Manifest, EngineError> {
     let mut writer = SnapshotWriter::create(target)?;
     writer.set_coverage(data.coverage().cloned());
+    writer.set_partial(data.partial().cloned());
     for spec in catalog() {
         for batch in data.batches(spec.name) {
             writer.write(spec.name, batch)?;
@@ -232,7 +233,11 @@ pub struct SnapshotWriter {
     name: String,
     tmp: PathBuf,
     tables: Vec<TableFile>,
+    /// An advisory lock on `tmp` while the writer lives, so that the stale-leftover cleanup of
+    /// another run ([`crate::stale`]) leaves it alone.
+    _lock: Option<File>,
     coverage: Option<Coverage>,
+    partial: Option<Partial>,
     done: bool,
 }
 
@@ -280,15 +285,19 @@ impl SnapshotWriter {
             }
         }
         fs::create_dir_all(&parent).map_err(|e| EngineError::io(&parent, e))?;
+        crate::stale::remove_stale(&parent, &name);
         let tmp = parent.join(format!(".{name}.tmp-{}-{}", std::process::id(), nanos()));
         fs::create_dir(&tmp).map_err(|e| EngineError::io(&tmp, e))?;
+        let lock = crate::stale::lock(&tmp);
         let mut writer = Self {
             target: target.to_path_buf(),
             parent,
             name,
             tmp,
             tables: Vec::new(),
+            _lock: lock,
             coverage: None,
+            partial: None,
             done: false,
         };
         // On error the partly built writer is dropped, which removes the temporary directory.
@@ -315,6 +324,11 @@ impl SnapshotWriter {
         self.coverage = coverage;
     }
 
+    /// Records in the manifest that the collection stopped early (`None`, the default: complete).
+    pub fn set_partial(&mut self, partial: Option<Partial>) {
+        self.partial = partial;
+    }
+
     /// Rows written to `table` so far (0 for a table that is not in the catalogue).
     pub fn rows(&self, table: &str) -> usize {
         self.tables
@@ -326,9 +340,12 @@ impl SnapshotWriter {
     /// Closes and syncs every table file, writes the manifest and moves the snapshot into place.
     pub fn finish(mut self, info: &SnapshotInfo) -> Result<Manifest, EngineError> {
         let mut tables = BTreeMap::new();
+        let mut checksums = BTreeMap::new();
         for file in std::mem::take(&mut self.tables) {
             let name = file.name;
-            tables.insert(name.to_string(), file.finish()?);
+            let (rows, digest) = file.finish()?;
+            tables.insert(name.to_string(), rows);
+            checksums.insert(name.to_string(), digest);
         }
         let manifest = Manifest {
             format_version: FORMAT_VERSION,
@@ -339,7 +356,9 @@ impl SnapshotWriter {
             sources: info.sources.clone(),
             error_count: tables.get("collection_errors").copied().unwrap_or(0),
             tables,
+            checksums,
             coverage: self.coverage.take(),
+            partial: self.partial.take(),
         };
         let path = self.tmp.join("manifest.json");
         let mut f = File::create(&path).map_err(|e| EngineError::io(&path, e))?;
@@ -361,6 +380,7 @@ impl Drop for SnapshotWriter {
         if !self.done {
             // Close the open files before removing their directory.
             self.tables.clear();
+            self._lock = None;
             let _ = fs::remove_dir_all(&self.tmp);
         }
     }

@@ -51,6 +51,11 @@ async fn committed_snapshot_matches_estate() {
     let (engine, manifest) = Engine::from_snapshot(&dir, EngineOptions::default())
         .await
         .expect("tests/fixtures/snapshot is stale or missing: run UPDATE_FIXTURES=1 cargo test --workspace -- committed_snapshot_matches_estate");
+    assert_eq!(
+        manifest.checksums.len(),
+        catalog().len(),
+        "tests/fixtures/snapshot has no checksums: run UPDATE_FIXTURES=1 cargo test --workspace -- committed_snapshot_matches_estate"
+    );
     for spec in catalog() {
         assert_eq!(
             manifest.tables.get(spec.name).copied(),

@@ -1,5 +1,9 @@
-//! Integration tests of the engine: snapshots, read-only SQL, the committed test estate.
+//! Integration tests of the engine: snapshots and their integrity, read-only SQL and its
+//! limits, output files, the committed test estate.
 
 mod estate;
+mod integrity;
+mod limits;
+mod outfile;
 mod snapshot;
 mod sql;

@@ -53,11 +53,29 @@ async fn round_trip_every_table() {
 }
 
 #[tokio::test]
-async fn absent_tables_are_registered_empty() {
+async fn a_deleted_table_is_an_error_and_a_table_the_snapshot_predates_is_empty() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("snap");
     write_snapshot(&dir, &estate(), &SnapshotInfo::default()).unwrap();
     fs::remove_file(dir.join("alerts.parquet")).unwrap();
+    // The manifest lists the table: its file is missing, never an empty table.
+    let err = Engine::from_snapshot(&dir, EngineOptions::default())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("table 'alerts'"), "{err}");
+    assert!(err.to_string().contains("missing"), "{err}");
+
+    // A snapshot written before the table existed (neither listed nor checksummed) reads
+    // it as empty.
+    let path = dir.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    manifest["tables"].as_object_mut().unwrap().remove("alerts");
+    manifest["checksums"]
+        .as_object_mut()
+        .unwrap()
+        .remove("alerts");
+    fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
     let (engine, _) = Engine::from_snapshot(&dir, EngineOptions::default())
         .await
         .unwrap();

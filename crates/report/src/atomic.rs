@@ -1,37 +1,18 @@
-//! Atomic file writes: the bytes go to a temporary sibling file that is synced and then renamed
-//! over the target, so a reader (or an interrupted run) never sees a half-written report.
+//! Report files, written through the engine's one output writer
+//! ([`devquery_engine::outfile::write_output`]): a regular file (or a new path) is replaced
+//! atomically, so a reader or an interrupted run never sees a half-written report; a symlink's
+//! target is written by the same rules and the link stays; a device or FIFO is written in
+//! place, never replaced; a directory, block device or socket is refused.
 
-use std::fs;
-use std::io::Write;
 use std::path::Path;
 
-/// Writes `bytes` to `path` through a temporary sibling file and a rename.
+/// Writes `bytes` to `path` (see the module documentation for what each kind of path gets).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let written = (|| -> std::io::Result<()> {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    written
+    devquery_engine::outfile::write_bytes(path, bytes)
 }
 
 /// Syncs a directory so that renames into it survive a crash (best effort: not every platform
 /// can open a directory).
 pub fn sync_dir(dir: &Path) {
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+    devquery_engine::outfile::sync_dir(dir);
 }
