@@ -2,7 +2,10 @@
 
 mod checkouts;
 mod common;
+mod hostile;
+mod integrity;
 mod local;
+mod outcomes;
 mod query;
 mod report;
 mod shell;

@@ -4,10 +4,11 @@
 //! would have allowed the call.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use devquery_collect::{ErrorContext, ErrorRecorder, HttpClient, HttpError};
 use serde_json::Value;
+
+use crate::outcome::{Stop, Unread};
 
 /// A page of a list and the token of the next one.
 #[derive(Debug)]
@@ -103,7 +104,9 @@ pub(crate) struct Api {
     pub http: Arc<dyn Transport>,
     pub errors: ErrorRecorder,
     pub api_version: String,
-    stopped: Arc<AtomicBool>,
+    stop: Arc<Stop>,
+    /// What the stop left unread in this organisation.
+    pub unread: Arc<Unread>,
 }
 
 impl Api {
@@ -111,19 +114,25 @@ impl Api {
         http: Arc<dyn Transport>,
         errors: ErrorRecorder,
         api_version: &str,
-        stopped: Arc<AtomicBool>,
+        stop: Arc<Stop>,
     ) -> Self {
         Self {
             http,
             errors,
             api_version: api_version.to_string(),
-            stopped,
+            stop,
+            unread: Arc::default(),
         }
     }
 
     /// True once the request budget or a too-long rate limit stopped the collection.
     pub fn stopped(&self) -> bool {
-        self.stopped.load(Ordering::Relaxed)
+        self.stop.is_stopped()
+    }
+
+    /// Notes `url` (for `ctx`) as left unread by the stop.
+    pub fn note_unread(&self, ctx: &ErrorContext, url: &str) {
+        self.unread.call(ctx, &devquery_collect::endpoint_of(url));
     }
 
     /// `url` with `api-version` (and any existing query kept).
@@ -134,8 +143,9 @@ impl Api {
 
     fn record(&self, ctx: &ErrorContext, url: &str, err: &HttpError) {
         if err.is_fatal() {
+            self.note_unread(ctx, url);
             // Record a budget / rate-limit stop once.
-            if self.stopped.swap(true, Ordering::Relaxed) {
+            if !self.stop.stop(err) {
                 return;
             }
         }
@@ -151,6 +161,7 @@ impl Api {
     /// GET one JSON document; on failure records an error row and returns `None`.
     pub async fn get(&self, ctx: &ErrorContext, url: &str) -> Option<Value> {
         if self.stopped() {
+            self.note_unread(ctx, url);
             return None;
         }
         let full = self.with_version(url);
@@ -171,6 +182,7 @@ impl Api {
     /// Like [`Api::list`] but returns the error (already recorded).
     pub async fn list_raw(&self, ctx: &ErrorContext, url: &str) -> Result<Vec<Value>, HttpError> {
         if self.stopped() {
+            self.note_unread(ctx, url);
             return Err(HttpError::BudgetExhausted { max: 0 });
         }
         let base = self.with_version(url);

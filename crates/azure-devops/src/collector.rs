@@ -2,12 +2,12 @@
 //! concurrently (bounded by the shared policy's concurrency), accumulating typed rows.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
-use devquery_collect::{ErrorContext, ErrorRecorder, HttpClient, Progress};
+use devquery_collect::{ErrorContext, ErrorRecorder, HttpClient, HttpError, Progress};
 use devquery_model::Dataset;
 use devquery_model::platform::AZURE_DEVOPS;
+use devquery_model::rows::Partial;
 use devquery_model::tables::access_grants::AccessGrantRow;
 use devquery_model::tables::branch_policies::BranchPolicyRow;
 use devquery_model::tables::collection_runs::CollectionRunRow;
@@ -31,6 +31,7 @@ use serde_json::Value;
 
 use crate::api::{Api, encode};
 use crate::convert::{self, Keys, RepoRef, at, b, s};
+use crate::outcome::Stop;
 use crate::{AzureOptions, Error};
 
 /// Every row of one collection.
@@ -70,14 +71,16 @@ fn push<T>(
 
 /// Collects every organisation of `opts` into a [`Dataset`].
 ///
-/// Endpoint failures become `collection_errors` rows; the result is an error only when the
-/// options are unusable, the HTTP client cannot be built, or the PAT is refused outright.
+/// Endpoint failures become `collection_errors` rows; a run stopped by the request budget or a
+/// rate limit, or an organisation whose project list cannot be read, gives a dataset marked
+/// partial ([`Dataset::partial`]). The result is an error only when the options are unusable,
+/// the HTTP client cannot be built, the PAT is refused outright, or the API cannot be reached
+/// before anything was read.
 pub async fn collect(opts: &AzureOptions) -> Result<Dataset, Error> {
     if opts.orgs.is_empty() {
         return Err(Error::Options("no organisation given (--azure-org)".into()));
     }
-    reqwest::Url::parse(opts.base())
-        .map_err(|e| Error::Options(format!("bad --azure-url '{}': {e}", opts.base())))?;
+    opts.check_base_url()?;
     let auth = opts
         .pat
         .as_ref()
@@ -94,19 +97,25 @@ pub async fn collect(opts: &AzureOptions) -> Result<Dataset, Error> {
     let rows: Shared = Arc::default();
     let host = opts.host();
     let mut all_errors = Vec::new();
+    let stop = Arc::new(Stop::default());
+    let mut partial: Option<Partial> = None;
+    let mut any_read = false;
     for org in &opts.orgs {
         let run_id = format!(
             "azure_devops-{org}-{}",
             chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ")
         );
         let errors = ErrorRecorder::new(AZURE_DEVOPS, &host, &run_id);
+        if let Some(pat) = &opts.pat {
+            errors.add_secret(pat);
+        }
         let started = devquery_collect::now_rfc3339();
         let before = client.stats();
         let api = Api::new(
             Arc::new(client.clone()),
             errors.clone(),
             &opts.api_version,
-            Arc::new(AtomicBool::new(false)),
+            stop.clone(),
         );
         let keys = Keys {
             platform: AZURE_DEVOPS.into(),
@@ -120,7 +129,9 @@ pub async fn collect(opts: &AzureOptions) -> Result<Dataset, Error> {
             rows: rows.clone(),
             progress: progress.clone(),
         };
-        c.run().await?;
+        any_read |= c.run(any_read).await?;
+        let unread = c.api.unread.finish(&errors, &host, org, &stop);
+        partial = Partial::combine(partial, unread);
         let after = client.stats();
         let errs = errors.rows();
         push(
@@ -170,6 +181,10 @@ pub async fn collect(opts: &AzureOptions) -> Result<Dataset, Error> {
     ds.extend(&rows.teams)?;
     ds.extend(&rows.runs)?;
     ds.extend(&all_errors)?;
+    if let Some(p) = &partial {
+        tracing::info!("the Azure DevOps collection is partial: {}", p.reason);
+    }
+    ds.set_partial(partial);
     Ok(ds)
 }
 
@@ -226,20 +241,17 @@ impl OrgCollector<'_> {
         self.opts.org_url(&self.keys.org)
     }
 
-    async fn run(&self) -> Result<(), Error> {
+    /// Collects the organisation; `Ok(false)` when its project list could not be read (noted
+    /// as unread). `any_read`: whether an earlier organisation was read (an unreachable API
+    /// is an error only before anything was).
+    async fn run(&self, any_read: bool) -> Result<bool, Error> {
         let org = &self.keys.org;
         tracing::info!(%org, base = %self.opts.base(), "collecting Azure DevOps organisation");
         let ctx = self.ctx(None, None, "projects");
         let url = format!("{}/_apis/projects?$top=100", self.org_url());
         let projects = match self.api.list_raw(&ctx, &url).await {
             Ok(p) => p,
-            Err(e) if matches!(e.status(), Some(401 | 203)) => {
-                return Err(Error::Unauthorized {
-                    org: org.clone(),
-                    message: e.to_string(),
-                });
-            }
-            Err(_) => return Ok(()),
+            Err(e) => return self.unreadable(&e, any_read).map(|()| false),
         };
         if let Some(p) = &self.progress {
             p.start(
@@ -284,6 +296,40 @@ impl OrgCollector<'_> {
                 }
             }
         }
+        Ok(true)
+    }
+
+    /// The project list failed with `e`: refused credentials are an error, and so is an
+    /// unreachable API before anything was read; otherwise the organisation is unread.
+    fn unreadable(&self, e: &HttpError, any_read: bool) -> Result<(), Error> {
+        let org = &self.keys.org;
+        if matches!(e.status(), Some(401 | 203)) {
+            return Err(Error::Unauthorized {
+                org: org.clone(),
+                message: format!(
+                    "{e}; set {} to a valid, unexpired personal access token for this \
+                     organisation on {}",
+                    crate::PAT_ENV,
+                    self.keys.host
+                ),
+            });
+        }
+        if let HttpError::Transport { message, .. } = e
+            && !any_read
+        {
+            return Err(Error::Unreachable {
+                host: self.keys.host.clone(),
+                org: org.clone(),
+                message: format!("{message}; check --azure-url, the network and any proxy"),
+            });
+        }
+        let why = match e {
+            _ if e.is_fatal() => "the collection stopped".to_string(),
+            HttpError::Status { status, .. } => format!("HTTP {status}"),
+            other => other.to_string(),
+        };
+        tracing::warn!(%org, "the organisation could not be read ({why})");
+        self.api.unread.whole_org(why);
         Ok(())
     }
 
@@ -617,6 +663,12 @@ impl OrgCollector<'_> {
                 |r| &mut r.branch_policies,
                 convert::branch_policies(k, &refs, policies, &build_names),
             );
+        } else if self.api.stopped() {
+            // Each repository's protection is unknown, not absent.
+            for r in &refs {
+                let ctx = self.ctx(Some(pn), Some(r.name.as_str()), "branch_policies");
+                self.api.note_unread(&ctx, &urls[1]);
+            }
         }
         futures::future::join_all(
             defs.iter()

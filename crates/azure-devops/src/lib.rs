@@ -35,13 +35,16 @@ mod api;
 mod collector;
 mod convert;
 mod options;
+mod outcome;
 
 pub use collector::collect;
 pub use devquery_collect::Secret;
 pub use options::{AzureOptions, DEFAULT_BASE_URL, PAT_ENV};
 
 /// Why a collection could not run at all. Failures of single endpoints are not errors: they
-/// become `collection_errors` rows.
+/// become `collection_errors` rows; a run stopped by the request budget or a rate limit, or an
+/// organisation whose project list cannot be read, gives a dataset marked
+/// [`devquery_model::rows::Partial`].
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The options are unusable (no organisation, bad URL).
@@ -53,6 +56,17 @@ pub enum Error {
         /// Organisation.
         org: String,
         /// What the server said.
+        message: String,
+    },
+    /// The API could not be reached at all (connection refused, DNS, TLS, timeouts on the very
+    /// first request, after retries).
+    #[error("cannot reach Azure DevOps at {host} (organisation '{org}'): {message}")]
+    Unreachable {
+        /// The host (no credentials).
+        host: String,
+        /// Organisation.
+        org: String,
+        /// The transport failure and what to check.
         message: String,
     },
     /// The HTTP client could not be set up.

@@ -107,6 +107,18 @@ pub struct SourceArgs {
     /// files at any depth; about 2.5 times the requests of the default GraphQL batches).
     #[arg(long)]
     pub github_rest_only: bool,
+
+    /// Memory SQL may use: sorts, joins and aggregations share it (sorts and aggregations
+    /// spill to temporary files when it is full), and one call of repeat/lpad/rpad may produce
+    /// an eighth of it. A size such as 512M or 8GiB, or `unlimited`.
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = "4GiB",
+        value_parser = devquery_engine::parse_memory_limit
+    )]
+    // Spelled out so that clap takes the parser's `Option` (None: unlimited) as the value.
+    pub memory_limit: ::std::option::Option<usize>,
 }
 
 impl SourceArgs {
@@ -160,6 +172,7 @@ impl Default for SourceArgs {
             org: Vec::new(),
             include_archived: false,
             github_rest_only: false,
+            memory_limit: Some(devquery_engine::DEFAULT_MEMORY_LIMIT),
         }
     }
 }

@@ -1,10 +1,20 @@
-//! Exit codes (see DESIGN.md): 0 success, 1 runtime error, 2 usage error, 10 + n for a failing
-//! finding of severity rank n (report only).
+//! Exit codes (see DESIGN.md and the README's table): 0 success, 1 runtime error, 2 usage error,
+//! 3 authentication failed, 4 API unreachable, 5 partial source, 10 + n for a failing finding of
+//! severity rank n (report only).
 
 /// Runtime error: SQL, I/O, collection.
 pub const RUNTIME: u8 = 1;
 /// Usage error: bad flags or arguments.
 pub const USAGE: u8 = 2;
+/// A collector could not authenticate: no credentials, or credentials refused before anything
+/// was read (GitHub `401`, Azure DevOps `401` / sign-in page, GitHub App auth refused).
+pub const AUTH: u8 = 3;
+/// A collector could not reach its API at all (connection refused, DNS, TLS, timeouts).
+pub const UNREACHABLE: u8 = 4;
+/// The source is partial: `collect` stopped before the estate was complete (request budget,
+/// rate limit, credentials refused mid-run, an organisation that could not be read), or
+/// `report --fail-on` ran over such a source without `--allow-partial`.
+pub const PARTIAL: u8 = 5;
 
 /// A usage error detected after argument parsing (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -16,13 +26,34 @@ pub fn usage(message: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(UsageError(message.into()))
 }
 
-/// The exit code for an error.
+/// The exit code for an error: usage, authentication and reachability errors have their own,
+/// found anywhere in the chain of causes; everything else is a runtime error.
 pub fn code_for(err: &anyhow::Error) -> u8 {
     if err.downcast_ref::<UsageError>().is_some() {
-        USAGE
-    } else {
-        RUNTIME
+        return USAGE;
     }
+    err.chain().find_map(collector_code).unwrap_or(RUNTIME)
+}
+
+/// The code of a collector error that has its own.
+fn collector_code(cause: &(dyn std::error::Error + 'static)) -> Option<u8> {
+    if let Some(e) = cause.downcast_ref::<devquery_github::Error>() {
+        return match e {
+            devquery_github::Error::Unauthorized { .. } | devquery_github::Error::AppAuth(_) => {
+                Some(AUTH)
+            }
+            devquery_github::Error::Unreachable { .. } => Some(UNREACHABLE),
+            _ => None,
+        };
+    }
+    if let Some(e) = cause.downcast_ref::<devquery_azure_devops::Error>() {
+        return match e {
+            devquery_azure_devops::Error::Unauthorized { .. } => Some(AUTH),
+            devquery_azure_devops::Error::Unreachable { .. } => Some(UNREACHABLE),
+            _ => None,
+        };
+    }
+    None
 }
 
 /// The error with its causes, one line.
@@ -36,4 +67,32 @@ pub fn describe(err: &anyhow::Error) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use anyhow::Context;
+
+    use super::*;
+
+    #[test]
+    fn collector_errors_keep_their_code_under_context() {
+        let auth: Result<(), _> = Err(devquery_github::Error::Unauthorized {
+            host: "github.com".into(),
+            message: "no token given".into(),
+        });
+        let err = auth.context("collecting from GitHub").expect_err("error");
+        assert_eq!(code_for(&err), AUTH);
+        let down: Result<(), _> = Err(devquery_azure_devops::Error::Unreachable {
+            host: "dev.azure.com".into(),
+            org: "fabrikam".into(),
+            message: "connection refused".into(),
+        });
+        let err = down
+            .context("collecting from Azure DevOps")
+            .expect_err("error");
+        assert_eq!(code_for(&err), UNREACHABLE);
+        assert_eq!(code_for(&anyhow::anyhow!("disk full")), RUNTIME);
+        assert_eq!(code_for(&usage("bad flag")), USAGE);
+    }
 }

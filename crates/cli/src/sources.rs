@@ -20,6 +20,7 @@ pub struct Opened {
 
 /// Collects every live source into one dataset.
 pub async fn collect(sources: &SourceArgs) -> Result<Dataset> {
+    check_urls(sources)?;
     let mut data = Dataset::new();
     if !sources.path.is_empty() {
         let paths = sources.path.clone();
@@ -68,6 +69,23 @@ pub async fn collect(sources: &SourceArgs) -> Result<Dataset> {
     Ok(data)
 }
 
+/// Refuses a `--github-url` / `--azure-url` with credentials in it (or not http(s)) with a
+/// usage error (exit 2) that does not repeat the URL, before anything stores or logs it.
+fn check_urls(sources: &SourceArgs) -> Result<()> {
+    let github = devquery_github::GithubOptions {
+        base_url: sources.github_url.clone(),
+        ..devquery_github::GithubOptions::default()
+    };
+    github
+        .check_base_url()
+        .map_err(|e| crate::exit::usage(e.to_string()))?;
+    let mut azure = devquery_azure_devops::AzureOptions::new(Vec::new());
+    azure.base_url = sources.azure_url.clone();
+    azure
+        .check_base_url()
+        .map_err(|e| crate::exit::usage(e.to_string()))
+}
+
 /// The `--repo` globs the GitHub collector applies to repository names while listing: a glob
 /// with `/` (`org/name`) gives its last segment, so the collector may fetch a few extra
 /// repositories of other orgs, which the row filter then drops.
@@ -78,7 +96,8 @@ fn collector_repo_globs(globs: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// The engine options of a command, with the sources' `--org` / `--repo` filter.
+/// The engine options of a command, with the sources' `--org` / `--repo` filter and
+/// `--memory-limit`.
 pub fn engine_options(sources: &SourceArgs) -> EngineOptions {
     with_filter(sources, EngineOptions::default())
 }
@@ -87,6 +106,7 @@ fn with_filter(sources: &SourceArgs, mut options: EngineOptions) -> EngineOption
     if options.filter.is_empty() {
         options.filter = sources.row_filter();
     }
+    options.memory_limit = sources.memory_limit;
     options
 }
 

@@ -1,7 +1,9 @@
 //! The collection itself: org-level endpoints first, then every selected repository with a
 //! bounded number of calls, all through the shared HTTP policy. A refused or failed call leaves
-//! its columns NULL and writes a `collection_errors` row; only a spent budget or an
-//! over-long rate-limit wait stops the run (cleanly, with what was collected so far).
+//! its columns NULL and writes a `collection_errors` row; only a spent budget, an over-long
+//! rate-limit wait or credentials refused mid-run stop the run (cleanly, with what was collected
+//! so far, the dataset marked partial: see the `outcome` module). Credentials refused, or an API
+//! that cannot be reached, before anything was read are errors.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -23,6 +25,7 @@ use crate::Error;
 use crate::graphql;
 use crate::json::{b, i, s, sp, status_enabled, strings, ts};
 use crate::options::{GithubOptions, glob_match};
+use crate::outcome::{Outcome, stops_the_run};
 use crate::policy::{PolicyInputs, effective};
 
 /// Fills a row's join keys (`platform`, `host`, `org`) and the given fields.
@@ -121,7 +124,8 @@ struct Ctx {
     base: String,
     host: String,
     org: String,
-    stopped: Arc<AtomicBool>,
+    /// Stop state and what the stop left unread, shared by every org of the run.
+    outcome: Arc<Outcome>,
     full: bool,
     /// Set when the server refused a GraphQL request as a whole (e.g. a GHES release whose
     /// schema lacks a field): the rest of the run reads over REST without trying again.
@@ -155,24 +159,28 @@ impl Ctx {
         err: &HttpError,
         perm: Option<&str>,
     ) {
-        if err.is_fatal() {
-            if !self.stopped.swap(true, Ordering::SeqCst) {
+        let endpoint = endpoint_of(&self.url(path));
+        if stops_the_run(err) {
+            if self.outcome.stop(err) {
                 tracing::warn!("stopping the GitHub collection: {err}");
-                self.errors.record_http(
-                    &self.ectx(repo, table),
-                    &endpoint_of(&self.url(path)),
-                    err,
-                    None,
-                );
+                self.errors
+                    .record_http(&self.ectx(repo, table), &endpoint, err, None);
             }
+            self.outcome.unread(&self.org, repo, table, &endpoint);
             return;
         }
-        self.errors.record_http(
-            &self.ectx(repo, table),
-            &endpoint_of(&self.url(path)),
-            err,
-            perm,
-        );
+        self.errors
+            .record_http(&self.ectx(repo, table), &endpoint, err, perm);
+    }
+
+    /// True (and the call noted as unread) when the run has stopped.
+    fn refused(&self, repo: Option<&str>, table: &str, path: &str) -> bool {
+        if !self.outcome.is_stopped() {
+            return false;
+        }
+        let endpoint = endpoint_of(&self.url(path));
+        self.outcome.unread(&self.org, repo, table, &endpoint);
+        true
     }
 
     /// A call skipped because the token cannot make it (recorded, no request sent).
@@ -195,7 +203,7 @@ impl Ctx {
         perm: Option<&str>,
     ) -> Fetch {
         let path = path.as_ref();
-        if self.stopped.load(Ordering::SeqCst) {
+        if self.refused(repo, table, path) {
             return Fetch::Failed;
         }
         match self.client.get_json(&self.url(path)).await {
@@ -234,7 +242,7 @@ impl Ctx {
         perm: Option<&str>,
     ) -> Option<Vec<Value>> {
         let path = path.as_ref();
-        if self.stopped.load(Ordering::SeqCst) {
+        if self.refused(repo, table, path) {
             return None;
         }
         let sep = if path.contains('?') { '&' } else { '?' };
@@ -250,62 +258,43 @@ impl Ctx {
 }
 
 /// Collects every org of `opts` into a dataset (all GitHub tables, plus `collection_runs` and
-/// `collection_errors`). Endpoint failures become `collection_errors` rows; the function fails
-/// only when the collection cannot start (bad options, App auth refused, client setup).
+/// `collection_errors`). Endpoint failures become `collection_errors` rows; a run that stops
+/// early, or an org that cannot be read, gives a dataset marked partial
+/// ([`Dataset::partial`]). The function fails when the collection cannot start (bad options,
+/// no credentials where required, App auth refused, client setup), when the credentials are
+/// refused before anything was read ([`Error::Unauthorized`]), and when the API cannot be
+/// reached at all ([`Error::Unreachable`]).
 pub async fn collect(opts: &GithubOptions) -> Result<Dataset, Error> {
     if opts.orgs.is_empty() {
         return Err(Error::Options(
             "no organisation given (--github-org)".into(),
         ));
     }
-    if !(opts.base_url.starts_with("http://") || opts.base_url.starts_with("https://")) {
-        return Err(Error::Options(format!(
-            "the GitHub URL must start with http:// or https:// (got '{}')",
-            opts.base_url
-        )));
-    }
+    opts.check_base_url()?;
     let started_at = now_rfc3339();
     let run_id = format!("github-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ"));
     let host = opts.host();
     let errors = ErrorRecorder::new(GITHUB, &host, &run_id);
-    let progress = Progress::new(opts.progress);
-    let stopped = Arc::new(AtomicBool::new(false));
-    let base = opts.base_url.trim_end_matches('/').to_string();
-
-    let mut rows = Rows::default();
-    let mut clients: Vec<HttpClient> = Vec::new();
-    let graphql_off = Arc::new(AtomicBool::new(!opts.graphql));
-    for org in &opts.orgs {
-        let client = match (&opts.app, clients.first()) {
-            (Some(app), _) => {
-                let token = app_installation_token(opts, app, org).await?;
-                let c = new_client(opts, Some(token))?;
-                clients.push(c.clone());
-                c
-            }
-            (None, Some(c)) => c.clone(),
-            (None, None) => {
-                let c = new_client(opts, opts.token.clone())?;
-                clients.push(c.clone());
-                c
-            }
-        };
-        client.set_progress(progress.clone());
-        let ctx = Ctx {
-            client,
-            errors: errors.clone(),
-            base: base.clone(),
-            host: host.clone(),
-            org: org.clone(),
-            stopped: stopped.clone(),
-            full: opts.full,
-            graphql_off: graphql_off.clone(),
-        };
-        rows.merge(collect_org(&ctx, opts, &progress).await);
-        if stopped.load(Ordering::SeqCst) {
-            break;
-        }
+    if let Some(token) = &opts.token {
+        // A server that echoes the token back never gets it stored in collection_errors.
+        errors.add_secret(token);
     }
+    check_credentials(opts, &host)?;
+    let progress = Progress::new(opts.progress);
+    let outcome = Arc::new(Outcome::new(&host));
+    let shared = Shared {
+        errors: errors.clone(),
+        base: opts.base_url.trim_end_matches('/').to_string(),
+        host: host.clone(),
+        outcome: outcome.clone(),
+        graphql_off: Arc::new(AtomicBool::new(!opts.graphql)),
+    };
+    let mut clients: Vec<HttpClient> = Vec::new();
+    let collected = collect_orgs(opts, &shared, &progress, &mut clients).await;
+    if collected.is_err() {
+        progress.finish();
+    }
+    let rows = collected?;
     let mut total = devquery_collect::HttpStats::default();
     for c in &clients {
         let st = c.stats();
@@ -315,6 +304,7 @@ pub async fn collect(opts: &GithubOptions) -> Result<Dataset, Error> {
     }
     progress.finish();
 
+    let partial = outcome.finish(&errors);
     let mut ds = Dataset::new();
     rows.into_dataset(&mut ds)?;
     let error_rows = errors.rows();
@@ -340,7 +330,176 @@ pub async fn collect(opts: &GithubOptions) -> Result<Dataset, Error> {
         errors = error_rows.len(),
         "GitHub collection finished"
     );
+    if let Some(p) = &partial {
+        tracing::info!("the GitHub collection is partial: {}", p.reason);
+    }
+    ds.set_partial(partial);
     Ok(ds)
+}
+
+/// What every org's [`Ctx`] of one run shares.
+struct Shared {
+    errors: ErrorRecorder,
+    base: String,
+    host: String,
+    outcome: Arc<Outcome>,
+    graphql_off: Arc<AtomicBool>,
+}
+
+/// Collects the orgs one after the other. Fails when the credentials are refused or the API
+/// cannot be reached before anything was read; an org that cannot be read otherwise, and every
+/// org after a stop, is noted as unread (the run is then partial).
+async fn collect_orgs(
+    opts: &GithubOptions,
+    shared: &Shared,
+    progress: &Progress,
+    clients: &mut Vec<HttpClient>,
+) -> Result<Rows, Error> {
+    let mut rows = Rows::default();
+    let mut any_read = false;
+    for org in &opts.orgs {
+        let path = format!("/orgs/{org}");
+        if shared.outcome.is_stopped() {
+            let endpoint = endpoint_of(&format!("{}{path}", shared.base));
+            shared.outcome.unread(org, None, "orgs", &endpoint);
+            shared
+                .outcome
+                .org_unread(org, "the collection stopped before it".into());
+            continue;
+        }
+        let client = org_client(opts, org, clients).await?;
+        client.set_progress(progress.clone());
+        let ctx = Ctx {
+            client,
+            errors: shared.errors.clone(),
+            base: shared.base.clone(),
+            host: shared.host.clone(),
+            org: org.clone(),
+            outcome: shared.outcome.clone(),
+            full: opts.full,
+            graphql_off: shared.graphql_off.clone(),
+        };
+        match ctx.client.get_json(&ctx.url(&path)).await {
+            Ok(org_json) => {
+                any_read = true;
+                rows.merge(collect_org(&ctx, opts, progress, org_json.body).await);
+            }
+            Err(e) => org_failed(&ctx, opts, &e, any_read)?,
+        }
+    }
+    Ok(rows)
+}
+
+/// The HTTP client of `org`: one per App installation, else one shared by every org.
+async fn org_client(
+    opts: &GithubOptions,
+    org: &str,
+    clients: &mut Vec<HttpClient>,
+) -> Result<HttpClient, Error> {
+    Ok(match (&opts.app, clients.first()) {
+        (Some(app), _) => {
+            let token = app_installation_token(opts, app, org).await?;
+            let c = new_client(opts, Some(token))?;
+            clients.push(c.clone());
+            c
+        }
+        (None, Some(c)) => c.clone(),
+        (None, None) => {
+            let c = new_client(opts, opts.token.clone())?;
+            clients.push(c.clone());
+            c
+        }
+    })
+}
+
+/// The org's first call (`GET /orgs/{org}`) failed. Before anything was read, refused
+/// credentials and an unreachable API are errors; otherwise the org is unread: the run stops
+/// (budget, rate limit, `401`) or goes on with the next org, and is partial either way.
+fn org_failed(
+    ctx: &Ctx,
+    opts: &GithubOptions,
+    err: &HttpError,
+    any_read: bool,
+) -> Result<(), Error> {
+    match err {
+        HttpError::Status { status: 401, .. } if !any_read => {
+            return Err(unauthorized(opts, &ctx.host));
+        }
+        HttpError::Transport { message, .. } if !any_read => {
+            return Err(Error::Unreachable {
+                host: ctx.host.clone(),
+                message: format!(
+                    "GET /orgs/{}: {message}; check --github-url (GitHub Enterprise Server: \
+                     https://HOST/api/v3), the network and any proxy",
+                    ctx.org
+                ),
+            });
+        }
+        _ => {}
+    }
+    let ectx = ctx.ectx(None, "orgs");
+    let endpoint = endpoint_of(&ctx.url(format!("/orgs/{}", ctx.org)));
+    if stops_the_run(err) {
+        if ctx.outcome.stop(err) {
+            tracing::warn!("stopping the GitHub collection: {err}");
+            ctx.errors.record_http(&ectx, &endpoint, err, None);
+        }
+        ctx.outcome
+            .org_unread(&ctx.org, "the collection stopped".into());
+        return Ok(());
+    }
+    ctx.errors
+        .record_http(&ectx, &endpoint, err, Some("metadata=read"));
+    let why = match err {
+        HttpError::Status { status, .. } => format!("HTTP {status}"),
+        other => other.to_string(),
+    };
+    tracing::warn!(org = %ctx.org, "the organisation could not be read ({why})");
+    ctx.outcome.add_reason(format!(
+        "organisation {} could not be read ({why})",
+        ctx.org
+    ));
+    ctx.outcome.org_unread(&ctx.org, why);
+    Ok(())
+}
+
+/// Refuses to start without credentials when they are required.
+fn check_credentials(opts: &GithubOptions, host: &str) -> Result<(), Error> {
+    let has_token = opts.token.as_ref().is_some_and(|t| !t.is_empty());
+    if opts.require_credentials && !has_token && opts.app.is_none() {
+        return Err(Error::Unauthorized {
+            host: host.to_string(),
+            message: format!(
+                "no token given: set GITHUB_TOKEN or GH_TOKEN to a token for {host}, or use \
+                 --github-app-id with --github-app-key"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The error for credentials refused (`401`) before anything was read.
+fn unauthorized(opts: &GithubOptions, host: &str) -> Error {
+    let message = if opts.app.is_some() {
+        "the GitHub App's installation token was refused (HTTP 401): check the App id, its key \
+         and that the App is installed on the organisation"
+            .to_string()
+    } else if opts.token.as_ref().is_some_and(|t| !t.is_empty()) {
+        format!(
+            "the token was refused (HTTP 401 Bad credentials): set GITHUB_TOKEN or GH_TOKEN to a \
+             valid, unexpired token for {host} (a GitHub Enterprise Server needs a token it \
+             issued), or use --github-app-id with --github-app-key"
+        )
+    } else {
+        format!(
+            "no token given and the API requires one (HTTP 401): set GITHUB_TOKEN or GH_TOKEN to \
+             a token for {host}, or use --github-app-id with --github-app-key"
+        )
+    };
+    Error::Unauthorized {
+        host: host.to_string(),
+        message,
+    }
 }
 
 fn new_client(opts: &GithubOptions, token: Option<Secret>) -> Result<HttpClient, Error> {
@@ -357,6 +516,7 @@ fn new_client(opts: &GithubOptions, token: Option<Secret>) -> Result<HttpClient,
         initial_backoff: opts.initial_backoff,
         timeout: opts.timeout,
         cache_dir,
+        allowed_origins: opts.api_origins(),
         ..HttpPolicy::default()
     };
     let auth = token.map(|t| t.map(|v| format!("Bearer {v}")));
@@ -421,16 +581,16 @@ fn missing_admin(table: &str) -> &'static str {
     }
 }
 
-async fn collect_org(ctx: &Ctx, opts: &GithubOptions, progress: &Progress) -> Rows {
+/// One org whose `GET /orgs/{org}` answered `org_json`.
+async fn collect_org(
+    ctx: &Ctx,
+    opts: &GithubOptions,
+    progress: &Progress,
+    org_json: Value,
+) -> Rows {
     let mut rows = Rows::default();
     let org = ctx.org.as_str();
     let k = ctx;
-    let Some(org_json) = ctx
-        .json(None, "orgs", format!("/orgs/{org}"), Some("metadata=read"))
-        .await
-    else {
-        return rows;
-    };
     // Copilot policy: 404 = no Copilot plan (NULL, not an error).
     let copilot = match ctx
         .get(
@@ -878,7 +1038,7 @@ async fn collect_org(ctx: &Ctx, opts: &GithubOptions, progress: &Progress) -> Ro
 
 /// One GraphQL request for `repos`; an empty map (everything left to REST) when it fails.
 async fn prefetch(ctx: &Ctx, repos: &[Value]) -> HashMap<String, graphql::Prefetch> {
-    if ctx.stopped.load(Ordering::SeqCst) || ctx.graphql_off.load(Ordering::SeqCst) {
+    if ctx.outcome.is_stopped() || ctx.graphql_off.load(Ordering::SeqCst) {
         return HashMap::new();
     }
     let names: Vec<String> = repos.iter().filter_map(|r| s(r, "name")).collect();
@@ -909,7 +1069,10 @@ async fn prefetch(ctx: &Ctx, repos: &[Value]) -> HashMap<String, graphql::Prefet
             Err(message) => refused(&message),
         },
         Err(e) if e.is_fatal() => {
-            ctx.record(None, "repositories", "/graphql", &e, None);
+            // The batch's repositories are the ones left unread, not the org's listing.
+            for name in &names {
+                ctx.record(Some(name.as_str()), "repositories", "/graphql", &e, None);
+            }
             HashMap::new()
         }
         Err(HttpError::Status {

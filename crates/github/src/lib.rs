@@ -65,6 +65,7 @@ mod collector;
 mod graphql;
 mod json;
 mod options;
+mod outcome;
 mod policy;
 
 pub use collector::collect;
@@ -72,9 +73,28 @@ pub use devquery_collect::Secret;
 pub use options::{AppAuth, GithubOptions};
 
 /// Why a collection could not run at all. Failures of single endpoints are not errors: they
-/// become `collection_errors` rows.
+/// become `collection_errors` rows; a run that stops early (request budget, rate limit,
+/// credentials refused mid-run) returns its dataset marked [`devquery_model::rows::Partial`].
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// No credentials were given where they are required, or the server refused them (`401`)
+    /// before anything was read. The message names the host and what to do, never the token.
+    #[error("cannot authenticate to GitHub at {host}: {message}")]
+    Unauthorized {
+        /// The API host (no credentials).
+        host: String,
+        /// What happened and what to do.
+        message: String,
+    },
+    /// The API could not be reached at all (connection refused, DNS, TLS, timeouts on the very
+    /// first request, after retries).
+    #[error("cannot reach the GitHub API at {host}: {message}")]
+    Unreachable {
+        /// The API host (no credentials).
+        host: String,
+        /// The transport failure and what to check.
+        message: String,
+    },
     /// The options are unusable (no org, bad URL, unreadable key file).
     #[error("invalid GitHub options: {0}")]
     Options(String),

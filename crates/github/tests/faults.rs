@@ -1,4 +1,5 @@
-//! Fault injection: 10 % 5xx and 429s, truncated bodies; a request budget stops cleanly.
+//! Fault injection: 10 % 5xx and 429s, truncated bodies; a request budget or a far rate-limit
+//! reset stops cleanly, with the dataset marked partial.
 
 use devquery_fake_forge::github::{FakeGithub, generate};
 
@@ -74,6 +75,12 @@ async fn permanent_5xx_is_recorded_per_endpoint() {
     assert!(matches!(int_of(org, "http_status"), Some(502 | 503)));
     assert_eq!(str_of(org, "table_name"), Some("orgs"));
     assert_eq!(ds.row_count("orgs"), 0);
+    // The org was never read: the run is partial, not an empty estate.
+    let partial = ds.partial().expect("partial");
+    assert!(
+        partial.missing.iter().any(|m| m.contains("/octo")),
+        "{partial:?}"
+    );
 }
 
 #[tokio::test]
@@ -98,6 +105,9 @@ async fn a_request_budget_stops_cleanly() {
         "{errors:#?}"
     );
     assert_eq!(rows(&ds, "collection_runs").len(), 1);
+    let partial = ds.partial().expect("a stopped run is partial");
+    assert!(partial.reason.contains("budget"), "{partial:?}");
+    assert!(!partial.missing.is_empty(), "{partial:?}");
 }
 
 #[tokio::test]
@@ -118,4 +128,6 @@ async fn the_primary_rate_limit_stops_cleanly_when_the_reset_is_far() {
     );
     let runs = rows(&ds, "collection_runs");
     assert_eq!(int_of(&runs[0], "rate_limit_remaining"), Some(0));
+    let partial = ds.partial().expect("a rate-limited run is partial");
+    assert!(partial.reason.contains("rate limited"), "{partial:?}");
 }

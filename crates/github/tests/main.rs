@@ -1,6 +1,6 @@
 //! Integration tests of the GitHub collector against the in-process fake GitHub server (no
-//! network): table contents, pagination, permissions, fault tolerance, the ETag cache, and
-//! that a token never leaks.
+//! network): table contents, pagination, permissions, fault tolerance, the ETag cache, that a
+//! token never leaks, and a hostile server (foreign links and redirects, echoed credentials).
 
 mod app;
 mod common;
@@ -8,5 +8,7 @@ mod demo;
 mod estate;
 mod faults;
 mod graphql;
+mod hostile;
 mod leaks;
+mod outcomes;
 mod scale;

@@ -3,7 +3,7 @@
 use datafusion::arrow::error::ArrowError;
 use datafusion::arrow::json::ReaderBuilder;
 use datafusion::arrow::record_batch::RecordBatch;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::coverage::Coverage;
 use crate::spec::TableSpec;
@@ -46,6 +46,78 @@ pub fn to_batch<R: Serialize>(spec: &TableSpec, rows: &[R]) -> Result<RecordBatc
     }
 }
 
+/// A collection that stopped before the estate was complete (request budget spent, rate limit
+/// too long to wait for, credentials refused mid-run, an organisation that could not be read).
+/// What it left unread is also in `collection_errors` (one row per table and repository), so
+/// rules that consult it say `unknown`; reports over a partial source say so in their header and
+/// `report --fail-on` refuses to pass over one without `--allow-partial`.
+///
+/// ```
+/// use devquery_model::Dataset;
+/// use devquery_model::rows::Partial;
+///
+/// let mut live = Dataset::new();
+/// let mut stopped = Dataset::new();
+/// stopped.set_partial(Some(Partial::new("budget spent", vec!["github:h/acme/api".into()])));
+/// live.merge(stopped);
+/// let p = live.partial().expect("partial after merging a partial dataset");
+/// assert_eq!(p.missing, vec!["github:h/acme/api".to_string()]);
+/// assert!(p.summary().contains("budget spent"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partial {
+    /// Why the collection stopped early, one clause per stop joined with `; `
+    /// (e.g. `github 127.0.0.1:8080: request budget of 5 requests reached`).
+    pub reason: String,
+    /// What was left unread: `platform:host/org (tables)` for organisation-level tables,
+    /// `platform:host/org/repo` for a repository whose tables are all unknown.
+    #[serde(default)]
+    pub missing: Vec<String>,
+}
+
+impl Partial {
+    /// A partial record.
+    pub fn new(reason: impl Into<String>, missing: Vec<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            missing,
+        }
+    }
+
+    /// Both records in one: the reasons joined, the missing parts appended.
+    pub fn union(mut self, other: Partial) -> Partial {
+        if self.reason.is_empty() {
+            self.reason = other.reason;
+        } else if !other.reason.is_empty() && other.reason != self.reason {
+            self.reason = format!("{}; {}", self.reason, other.reason);
+        }
+        self.missing.extend(other.missing);
+        self
+    }
+
+    /// Combines two optional records: partial when either is.
+    pub fn combine(a: Option<Partial>, b: Option<Partial>) -> Option<Partial> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(a.union(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// One line for report headers and warnings: the reason and how much was left unread.
+    pub fn summary(&self) -> String {
+        let n = self.missing.len();
+        let reason = if self.reason.is_empty() {
+            "the collection stopped early"
+        } else {
+            self.reason.as_str()
+        };
+        format!(
+            "the collection stopped before the estate was complete ({reason}); {n} part{} left unread, reported as unknown",
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
 /// A typed row of one catalogue table (implemented by every `table!` row type).
 pub trait Row: Serialize {
     /// The table the row belongs to.
@@ -59,11 +131,13 @@ pub trait Row: Serialize {
 ///
 /// The dataset also records its source's [`Coverage`]: which tables and columns the source can
 /// fill at all (`None`, the default, means every one: a live collection). Rules reading a column
-/// outside it are not applicable rather than passing.
+/// outside it are not applicable rather than passing. A collection that stopped early marks its
+/// dataset [`Partial`].
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
     tables: std::collections::BTreeMap<String, Vec<RecordBatch>>,
     coverage: Option<Coverage>,
+    partial: Option<Partial>,
 }
 
 impl Dataset {
@@ -93,7 +167,8 @@ impl Dataset {
 
     /// Moves every table of `other` into this dataset. The coverage becomes what either
     /// provides (`None`, everything, absorbs); a blank dataset (no table, no coverage, as from
-    /// [`Dataset::new`]) takes the other's coverage, so collecting into one starts neutral.
+    /// [`Dataset::new`]) takes the other's coverage, so collecting into one starts neutral. The
+    /// result is partial when either side is (reasons and missing parts combined).
     pub fn merge(&mut self, other: Dataset) {
         let coverage = if self.is_blank() {
             other.coverage
@@ -103,6 +178,7 @@ impl Dataset {
             Coverage::combine(self.coverage.take(), other.coverage)
         };
         self.coverage = coverage;
+        self.partial = Partial::combine(self.partial.take(), other.partial);
         for (name, batches) in other.tables {
             self.tables.entry(name).or_default().extend(batches);
         }
@@ -121,6 +197,21 @@ impl Dataset {
     /// What the source provides; `None` means every table and column.
     pub fn coverage(&self) -> Option<&Coverage> {
         self.coverage.as_ref()
+    }
+
+    /// Marks the dataset partial (combined with any record it already has); `None` leaves it.
+    pub fn add_partial(&mut self, partial: Option<Partial>) {
+        self.partial = Partial::combine(self.partial.take(), partial);
+    }
+
+    /// Sets (or clears, with `None`) the partial record.
+    pub fn set_partial(&mut self, partial: Option<Partial>) {
+        self.partial = partial;
+    }
+
+    /// Set when the collection stopped before the estate was complete.
+    pub fn partial(&self) -> Option<&Partial> {
+        self.partial.as_ref()
     }
 
     /// The batches of a table (empty when the table has no data).

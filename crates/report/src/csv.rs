@@ -1,6 +1,7 @@
 //! CSV: one line per finding (every status), with rule metadata, join keys and the finding's
 //! `path`, `line` and `column`; plus one line per rule that is not applicable (status
-//! `not_applicable`, the reason in `reason`).
+//! `not_applicable`, the reason in `reason`), and over a partial source a first line with status
+//! `partial` (the reason in `reason`).
 
 use std::io::Write;
 
@@ -76,6 +77,13 @@ pub fn write(
 ) -> Result<(), ReportError> {
     let mut w = ::csv::Writer::from_writer(out);
     w.write_record(HEADER)?;
+    if let Some(line) = crate::summary::partial_line(report) {
+        // One line with status `partial` first, the way a rule that is not applicable gets one.
+        let mut record = vec![String::new(); HEADER.len()];
+        record[3] = "partial".to_string();
+        record[6] = line;
+        w.write_record(record)?;
+    }
     for r in &report.results {
         if let (None, Some(why)) = (&r.error, &r.not_applicable) {
             w.write_record(not_applicable_record(r, why))?;

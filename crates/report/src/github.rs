@@ -1,8 +1,9 @@
 //! GitHub Actions workflow annotations (`::error file=PATH,line=N,col=C,title=...::message`).
 //!
 //! Actions shows at most 10 error, 10 warning and 10 notice annotations per step (and 50 per
-//! job), so the output is built for that: the totals come first as a plain log line; then one
-//! annotation each for errored rules, partial collection and expired baseline entries; then the
+//! job), so the output is built for that: the totals come first as a plain log line (and, over a
+//! partial source, a line saying so); then one annotation each for a partial source (`error`),
+//! errored rules, failed collection calls and expired baseline entries; then the
 //! failing findings, most severe first, each as `error` (critical, high), `warning` (medium) or
 //! `notice` (low, info) while its kind has room; and a last plain line says how many findings
 //! were not shown as annotations. [`append_step_summary`] adds the Markdown report to the file
@@ -26,11 +27,16 @@ pub const PER_JOB: usize = 50;
 /// Bytes a step summary may take (GitHub rejects a larger one).
 pub const STEP_SUMMARY_MAX_BYTES: usize = 1024 * 1024;
 
-/// Escapes an annotation message (`%`, CR, LF), as the Actions toolkit's `escapeData`.
+/// Escapes an annotation message (`%`, CR, LF), as the Actions toolkit's `escapeData`, and
+/// shows any other control character as a visible escape
+/// ([`devquery_engine::text::escape_control`]), so that text from the estate cannot drive the
+/// log viewer or a terminal.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    devquery_engine::text::escape_control(&s, false).into_owned()
 }
 
 /// Escapes an annotation property value (also `:` and `,`), as the toolkit's `escapeProperty`.
@@ -120,6 +126,21 @@ fn finding_message(r: &RuleResult, f: &Finding) -> String {
 /// each, so that they never crowd out the findings).
 fn run_annotations(report: &RunReport) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
+    if let Some(line) = summary::partial_line(report) {
+        let (shown, more) = summary::partial_missing(report, 5);
+        let mut lines = vec![line];
+        lines.extend(shown.iter().map(|m| format!("unread: {m}")));
+        if more > 0 {
+            lines.push(format!(
+                "… and {more} more (see the collection_errors table)"
+            ));
+        }
+        let title = "devquery: partial source".to_string();
+        out.push((
+            "error",
+            annotation("error", &[("title", title)], &lines.join("\n")),
+        ));
+    }
     let errored: Vec<String> = report
         .errored()
         .map(|r| format!("{}: {}", r.rule.id, r.error.as_deref().unwrap_or("")))
@@ -195,6 +216,13 @@ pub fn write(
 ) -> Result<(), ReportError> {
     let s = summary::summarize(report);
     writeln!(out, "devquery: {}", totals_line(&s))?;
+    if let Some(line) = summary::partial_line(report) {
+        writeln!(
+            out,
+            "devquery: {}",
+            devquery_engine::text::escape_control(&line, false)
+        )?;
+    }
     let mut budget = Budget::new();
     for (kind, line) in run_annotations(report) {
         if budget.take(kind) {

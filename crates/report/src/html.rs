@@ -114,6 +114,22 @@ pub fn write(
         report.run_at.format("%Y-%m-%d %H:%M UTC"),
         esc(&options.tool_version)
     ));
+    if let Some(line) = summary::partial_line(report) {
+        h.push_str(&format!(
+            "<div class=\"warn\" id=\"partial\"><b>{}</b><ul>",
+            esc(&line)
+        ));
+        let (shown, more) = summary::partial_missing(report, 20);
+        for m in shown {
+            h.push_str(&format!("<li>unread: <code>{}</code></li>", esc(m)));
+        }
+        if more > 0 {
+            h.push_str(&format!(
+                "<li>… and {more} more (see the collection_errors table)</li>"
+            ));
+        }
+        h.push_str("</ul></div>\n");
+    }
 
     h.push_str("<h2>Summary</h2><div class=\"cards\">");
     for (n, l) in [

@@ -51,6 +51,19 @@ pub struct Run {
     pub source: String,
     /// Baseline file, if any.
     pub baseline: Option<String>,
+    /// Present only when the source is partial: the collection stopped before the estate was
+    /// complete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial: Option<PartialOut>,
+}
+
+/// `run.partial`: why the collection stopped early and what it left unread.
+#[derive(Debug, Serialize)]
+pub struct PartialOut {
+    /// Why.
+    pub reason: String,
+    /// The parts left unread (`platform:host/org (tables)`, `platform:host/org/repo`).
+    pub missing: Vec<String>,
 }
 
 /// Finding counts.
@@ -224,6 +237,10 @@ pub fn document(report: &RunReport, options: &Options) -> Document {
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             source: report.source.clone(),
             baseline: report.baseline.as_ref().map(|p| p.display().to_string()),
+            partial: report.partial.as_ref().map(|p| PartialOut {
+                reason: p.reason.clone(),
+                missing: p.missing.clone(),
+            }),
         },
         summary: SummaryOut {
             rules: s.rules,

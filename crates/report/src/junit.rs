@@ -1,7 +1,8 @@
 //! JUnit XML: one `<testsuite>` per rule, one `<testcase>` per rule × resource (with `file` and
 //! `line` attributes when the finding is in a file). Failing findings are `<failure>`s, unknown
 //! and suppressed ones `<skipped>`, an errored rule one `<error>`, a rule that is not applicable
-//! to the source one `<skipped>` test case with the reason.
+//! to the source one `<skipped>` test case with the reason. Over a partial source, a first
+//! suite `devquery.collection` has one test case in error that says so.
 
 use std::io::Write;
 
@@ -55,10 +56,12 @@ pub fn write(
     out: &mut dyn Write,
     _options: &Options,
 ) -> Result<(), ReportError> {
-    let tests: usize = report.results.iter().map(case_count).sum();
+    let partial = summary::partial_line(report);
+    let extra = usize::from(partial.is_some());
+    let tests: usize = report.results.iter().map(case_count).sum::<usize>() + extra;
     let skipped: usize = report.results.iter().map(skipped_count).sum();
     let totals = report.totals();
-    let errors = report.errored().count();
+    let errors = report.errored().count() + extra;
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -66,10 +69,28 @@ pub fn write(
         totals.fail,
         report.run_at.format("%Y-%m-%dT%H:%M:%S")
     )?;
+    if let Some(line) = &partial {
+        write_partial_suite(line, out)?;
+    }
     for r in &report.results {
         write_suite(r, out)?;
     }
     writeln!(out, "</testsuites>")?;
+    Ok(())
+}
+
+/// Over a partial source, a first suite whose one case errors: the collection is incomplete.
+fn write_partial_suite(line: &str, out: &mut dyn Write) -> Result<(), ReportError> {
+    writeln!(
+        out,
+        r#"  <testsuite name="devquery.collection" tests="1" failures="0" errors="1" skipped="0">"#
+    )?;
+    writeln!(
+        out,
+        r#"    <testcase classname="devquery.collection" name="the collection is complete"><error message="{}"/></testcase>"#,
+        escape(line)
+    )?;
+    writeln!(out, "  </testsuite>")?;
     Ok(())
 }
 

@@ -9,12 +9,19 @@ use devquery_rules::{Finding, Status};
 use crate::summary::{self, rule_state};
 use crate::{Options, ReportError, RunReport};
 
-/// Escapes text for a Markdown table cell.
+/// Escapes text for a Markdown table cell (control characters become visible escapes, see
+/// [`devquery_engine::text::escape_control`]).
 pub fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
+    devquery_engine::text::escape_control(s, true)
+        .replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace('\n', " ")
         .replace('<', "&lt;")
+}
+
+/// Text on one line of Markdown outside a table, control characters (and newlines) escaped.
+fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    devquery_engine::text::escape_control(s, false)
 }
 
 /// The `path:line:column` of a finding in a file, as code; empty when it has no file.
@@ -42,6 +49,20 @@ pub fn write(
         report.run_at.format("%Y-%m-%d %H:%M UTC"),
         options.tool_version
     )?;
+    if let Some(line) = summary::partial_line(report) {
+        writeln!(out, "> [!CAUTION]\n> **{}**", cell(&line))?;
+        let (shown, more) = summary::partial_missing(report, 10);
+        for m in shown {
+            writeln!(out, "> - unread: {}", cell(m))?;
+        }
+        if more > 0 {
+            writeln!(
+                out,
+                "> - … and {more} more (see the collection_errors table)"
+            )?;
+        }
+        writeln!(out)?;
+    }
     writeln!(
         out,
         "**{} rules**: {} failing, {} passing, {} not applicable, {} errored. **Findings**: {} fail, {} pass, {} unknown, {} suppressed.\n",
@@ -65,9 +86,9 @@ pub fn write(
             writeln!(
                 out,
                 "> - `{}` {} {}: {}",
-                e.table_name.as_deref().unwrap_or("?"),
+                one_line(e.table_name.as_deref().unwrap_or("?")),
                 cell(e.endpoint.as_deref().unwrap_or("")),
-                e.http_status.as_deref().unwrap_or(""),
+                one_line(e.http_status.as_deref().unwrap_or("")),
                 cell(e.message.as_deref().unwrap_or(""))
             )?;
         }
@@ -77,8 +98,8 @@ pub fn write(
         writeln!(
             out,
             "> [!NOTE]\n> Expired baseline suppression `{}` / `{}` (expired {}, {} finding(s) now reported): {}\n",
-            e.suppression.rule,
-            e.suppression.resource,
+            one_line(&e.suppression.rule),
+            one_line(&e.suppression.resource),
             e.suppression
                 .expires
                 .map(|d| d.to_string())
@@ -151,7 +172,7 @@ pub fn write(
             writeln!(
                 out,
                 "**Remediation.** {}\n",
-                r.rule.remediation.replace('\n', " ")
+                devquery_engine::text::escape_control(&r.rule.remediation, true).replace('\n', " ")
             )?;
         }
         writeln!(out, "| resource | location | reason |\n|---|---|---|")?;

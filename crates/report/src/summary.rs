@@ -92,6 +92,28 @@ pub fn findings_line(s: &Summary) -> String {
     )
 }
 
+/// The header line of a report over a partial source (`PARTIAL SOURCE: the collection stopped
+/// before the estate was complete (…); N parts left unread, reported as unknown`), `None` when
+/// the source is complete. Every format shows it in its header.
+pub fn partial_line(report: &RunReport) -> Option<String> {
+    report
+        .partial
+        .as_ref()
+        .map(|p| format!("PARTIAL SOURCE: {}", p.summary()))
+}
+
+/// The first `n` parts a partial source left unread, and how many more there are.
+pub fn partial_missing(report: &RunReport, n: usize) -> (Vec<&str>, usize) {
+    let all = report
+        .partial
+        .as_ref()
+        .map(|p| p.missing.as_slice())
+        .unwrap_or_default();
+    let shown: Vec<&str> = all.iter().take(n).map(String::as_str).collect();
+    let more = all.len() - shown.len();
+    (shown, more)
+}
+
 /// Failing findings, most severe rule first, then rule id and resource; at most `n`.
 pub fn top_findings(report: &RunReport, n: usize) -> Vec<(&RuleResult, &Finding)> {
     let mut all: Vec<(&RuleResult, &Finding)> = report

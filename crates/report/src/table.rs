@@ -1,8 +1,11 @@
 //! Terminal format: header, partial-collection warning, summary by severity and by tactic,
 //! per-rule pass / fail / unknown counts (state `n/a` for a rule the source cannot feed), top
 //! failing findings with their `path:line:column`. ANSI colour only when asked
-//! (the CLI asks when stdout is a terminal and `NO_COLOR` is unset).
+//! (the CLI asks when stdout is a terminal and `NO_COLOR` is unset). Text from the estate
+//! (paths, reasons, error messages, the source) is shown with control characters escaped
+//! ([`esc`]), so that it cannot drive the terminal.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -59,6 +62,11 @@ fn short_state(state: &str) -> &str {
     }
 }
 
+/// Text from the estate on one line, control characters (and newlines) escaped.
+fn esc(s: &str) -> Cow<'_, str> {
+    devquery_engine::text::escape_control(s, false)
+}
+
 fn new_table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
@@ -69,6 +77,22 @@ fn new_table(header: &[&str]) -> Table {
 
 fn num(n: usize) -> Cell {
     Cell::new(n).set_alignment(CellAlignment::Right)
+}
+
+/// The partial-source header: the line, then the first parts left unread.
+fn write_partial(report: &RunReport, out: &mut dyn Write, p: &Paint) -> Result<(), ReportError> {
+    let Some(line) = summary::partial_line(report) else {
+        return Ok(());
+    };
+    writeln!(out, "{}", p.wrap("1;31", &esc(&line)))?;
+    let (shown, more) = summary::partial_missing(report, 5);
+    for m in shown {
+        writeln!(out, "  - unread: {}", esc(m))?;
+    }
+    if more > 0 {
+        writeln!(out, "  … and {more} more (see the collection_errors table)")?;
+    }
+    Ok(())
 }
 
 /// Writes the terminal report.
@@ -84,7 +108,7 @@ pub fn write(
         "{} {} — {}",
         p.bold("devquery report"),
         options.tool_version,
-        report.source
+        esc(&report.source)
     )?;
     writeln!(
         out,
@@ -95,6 +119,7 @@ pub fn write(
             report.run_at.format("%Y-%m-%d %H:%M:%S UTC")
         ))
     )?;
+    write_partial(report, out, &p)?;
     writeln!(out)?;
     writeln!(
         out,
@@ -118,10 +143,10 @@ pub fn write(
             writeln!(
                 out,
                 "  - {} {} {}: {}",
-                e.table_name.as_deref().unwrap_or("?"),
-                e.endpoint.as_deref().unwrap_or(""),
-                e.http_status.as_deref().unwrap_or(""),
-                e.message.as_deref().unwrap_or("")
+                esc(e.table_name.as_deref().unwrap_or("?")),
+                esc(e.endpoint.as_deref().unwrap_or("")),
+                esc(e.http_status.as_deref().unwrap_or("")),
+                esc(e.message.as_deref().unwrap_or(""))
             )?;
         }
         if report.collection_errors.len() > 5 {
@@ -137,15 +162,15 @@ pub fn write(
             out,
             "{} baseline suppression for {} / {} expired on {} ({} finding{} no longer suppressed): {}",
             p.wrap("1;33", "warning:"),
-            e.suppression.rule,
-            e.suppression.resource,
+            esc(&e.suppression.rule),
+            esc(&e.suppression.resource),
             e.suppression
                 .expires
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
             e.matched,
             if e.matched == 1 { "" } else { "s" },
-            e.suppression.reason
+            esc(&e.suppression.reason)
         )?;
     }
     writeln!(out)?;
@@ -186,7 +211,7 @@ pub fn write(
             num(r.counts.pass),
             num(r.counts.unknown),
             num(r.counts.suppressed),
-            Cell::new(summary::result_text(r)),
+            Cell::new(esc(&summary::result_text(r))),
         ]);
     }
     writeln!(out, "{}\n{t}\n", p.bold("Rules"))?;
@@ -208,9 +233,9 @@ pub fn write(
                 "  {} {}  {}",
                 p.severity(r.rule.severity),
                 r.rule.id,
-                p.bold(&summary::location(f))
+                p.bold(&esc(&summary::location(f)))
             )?;
-            writeln!(out, "           {}", f.reason)?;
+            writeln!(out, "           {}", esc(&f.reason))?;
         }
         writeln!(out)?;
     }
@@ -223,7 +248,7 @@ pub fn write(
                 "  {} {}: {}",
                 p.state("error"),
                 r.rule.id,
-                r.error.as_deref().unwrap_or("")
+                esc(r.error.as_deref().unwrap_or(""))
             )?;
         }
         writeln!(out)?;

@@ -158,6 +158,7 @@ mod fixture {
                 matched: 0,
             }],
             baseline: Some("baseline.yml".into()),
+            partial: None,
         }
     }
 

@@ -297,6 +297,9 @@ pub struct RunReport {
     pub expired_suppressions: Vec<ExpiredSuppression>,
     /// The baseline file used, if any.
     pub baseline: Option<std::path::PathBuf>,
+    /// Set when the source is a collection that stopped before the estate was complete: every
+    /// format says so in its header, and `report --fail-on` refuses to pass over it.
+    pub partial: Option<devquery_model::rows::Partial>,
 }
 
 impl RunReport {
@@ -512,6 +515,7 @@ pub async fn run_rules(engine: &Engine, rules: &[Rule], options: &RunOptions) ->
         collection_errors: collection_issues(engine).await,
         expired_suppressions,
         baseline: options.baseline.as_ref().map(|b| b.path.clone()),
+        partial: engine.partial().cloned(),
     }
 }
 

@@ -1,7 +1,9 @@
 //! Integration tests of the rules crate: header parsing and validation errors (file and line),
 //! parameters, selection, status handling, baselines with expiry, findings rows and their
 //! fingerprints, rules not applicable to a source's coverage, the bundled pack and
-//! `docs/rules.md`.
+//! `docs/rules.md`, and `--rules` directories with links, FIFOs and broken rule files.
+
+mod rules_dir;
 
 mod support {
     //! Shared helpers: fixture paths and small estates.

@@ -84,6 +84,10 @@ pub async fn run(args: QueryArgs) -> Result<u8> {
     }
 
     let opened = sources::open(&args.sources, EngineOptions::default()).await?;
+    if let Some(partial) = opened.engine.partial() {
+        // The results are what was read; the exit code stays 0 (a query is not a gate).
+        super::collect::warn_partial(partial);
+    }
     let mut results = Vec::new();
     for statement in &statements {
         results.push(opened.engine.execute(statement).await?);
@@ -91,26 +95,13 @@ pub async fn run(args: QueryArgs) -> Result<u8> {
 
     match &args.output {
         Some(path) => {
-            let tmp = path.with_extension(format!(
-                "{}.tmp",
-                path.extension().and_then(|e| e.to_str()).unwrap_or("out")
-            ));
-            let mut file = std::io::BufWriter::new(
-                fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?,
-            );
-            let written = (|| -> Result<()> {
+            devquery_engine::write_output(path, |file| -> Result<()> {
                 for r in &results {
-                    args.format.write(&mut file, &r.schema, &r.batches)?;
+                    args.format.write(file, &r.schema, &r.batches)?;
                 }
-                file.flush()?;
                 Ok(())
-            })();
-            if let Err(e) = written {
-                let _ = fs::remove_file(&tmp);
-                return Err(e);
-            }
-            drop(file);
-            fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+            })
+            .with_context(|| format!("writing {}", path.display()))?;
         }
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout());

@@ -3,7 +3,6 @@
 //! code scanning, plus a Markdown step summary in GitHub Actions); the exit code gates CI
 //! (`--fail-on`).
 
-use std::fs;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -43,9 +42,16 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
 
     /// Exit 10 + n (n = 1 info … 5 critical) when a failing finding of this severity or higher
-    /// exists. Without it the exit code does not depend on findings.
+    /// exists. Without it the exit code does not depend on findings. Over a partial source (a
+    /// collection that stopped before the estate was complete) it exits 5 whatever the
+    /// findings, unless --allow-partial.
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
+
+    /// Let --fail-on judge a partial source by its findings alone (the report still says it
+    /// is partial, and what was not read is unknown, never passing).
+    #[arg(long)]
+    pub allow_partial: bool,
 
     /// A directory of rule files that add to, or override by id, the bundled rules.
     #[arg(long, value_name = "DIR")]
@@ -172,7 +178,9 @@ pub async fn run(args: ReportArgs) -> Result<u8> {
         )));
     }
     let params = ParamOverrides::parse(&args.params).map_err(rules_error)?;
-    let set = RuleSet::load(args.rules.as_deref()).map_err(rules_error)?;
+    let set = RuleSet::load_checked(args.rules.as_deref(), &params)
+        .await
+        .map_err(rules_error)?;
     let selection = Selection {
         only: args
             .only
@@ -235,6 +243,9 @@ pub async fn run(args: ReportArgs) -> Result<u8> {
             report.collection_errors.len()
         );
     }
+    if let Some(partial) = &report.partial {
+        super::collect::warn_partial(partial);
+    }
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let render = Options {
@@ -248,6 +259,15 @@ pub async fn run(args: ReportArgs) -> Result<u8> {
             .with_context(|| format!("writing the step summary to {}", path.display()))?;
     }
 
+    if args.fail_on.is_some() && report.partial.is_some() && !args.allow_partial {
+        // A CI gate cannot vouch for what was never read.
+        eprintln!(
+            "error: the source is partial, so --fail-on cannot vouch for what was not read \
+             (exit {}); collect again, or pass --allow-partial to judge the findings alone",
+            exit::PARTIAL
+        );
+        return Ok(exit::PARTIAL);
+    }
     let code = report.exit_code(args.fail_on);
     if code == 0 && args.fail_on.is_some() && report.errored().next().is_some() {
         // A CI gate cannot vouch for rules that did not run.
@@ -269,24 +289,11 @@ fn write_output(args: &ReportArgs, report: &RunReport, render: &Options) -> Resu
         }
         (output, Format::Sarif) => write_sarif(report, render, output.as_deref())?,
         (Some(path), format) => {
-            let tmp = path.with_extension(format!(
-                "{}.tmp",
-                path.extension().and_then(|e| e.to_str()).unwrap_or("out")
-            ));
-            let written = (|| -> Result<()> {
-                let mut file = std::io::BufWriter::new(
-                    fs::File::create(&tmp)
-                        .with_context(|| format!("creating {}", tmp.display()))?,
-                );
-                devquery_report::write(format, report, &mut file, render)?;
-                file.flush()?;
+            devquery_engine::write_output(path, |file| -> Result<()> {
+                devquery_report::write(format, report, file, render)?;
                 Ok(())
-            })();
-            if let Err(e) = written {
-                let _ = fs::remove_file(&tmp);
-                return Err(e);
-            }
-            fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+            })
+            .with_context(|| format!("writing {}", path.display()))?;
         }
         (None, format) => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -358,6 +358,10 @@ impl Run<'_> {
     /// warnings (warning).
     fn notifications(&self) -> Vec<Value> {
         let mut notes = Vec::new();
+        if let Some(line) = crate::summary::partial_line(self.report) {
+            // First, so that it is the first thing a reader of the log sees.
+            notes.push(json!({"level": "error", "message": {"text": line}}));
+        }
         for (i, r) in self.report.results.iter().enumerate() {
             let text = match (&r.error, &r.not_applicable) {
                 (Some(e), _) => ("error", format!("rule {} could not run: {e}", r.rule.id)),
@@ -392,6 +396,12 @@ impl Run<'_> {
     fn properties(&self) -> Value {
         let mut p = Map::new();
         p.insert("source".into(), json!(self.report.source));
+        if let Some(partial) = &self.report.partial {
+            p.insert(
+                "partial".into(),
+                json!({"reason": partial.reason, "missing": partial.missing}),
+            );
+        }
         p.insert("run_id".into(), json!(self.report.run_id));
         if let Some(k) = self.key {
             p.insert("split_key".into(), json!(k.path()));
