@@ -35,9 +35,11 @@ fn main() -> ExitCode {
 
 fn init_tracing(verbose: u8) {
     use tracing_subscriber::EnvFilter;
+    // The workflow model crate logs malformed `uses:` refs at error level; the parser already
+    // records them in `pipelines.parse_error`, so they are shown only from -vv on.
     let default = match verbose {
-        0 => "warn",
-        1 => "info,datafusion=warn",
+        0 => "warn,github_actions_models=off",
+        1 => "info,datafusion=warn,github_actions_models=off",
         2 => "debug,datafusion=info",
         _ => "trace",
     };
@@ -45,6 +47,10 @@ fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none(),
+        )
         .with_target(false)
         .try_init();
 }
