@@ -3,20 +3,37 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-/// Runs the `devquery` binary with `args` in `dir`, with colour and user config isolated.
-pub fn devquery(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_devquery"))
-        .args(args)
+/// Every variable devquery reads a token from (see `devquery --help`).
+pub const TOKEN_VARIABLES: [&str; 6] = [
+    "GH_TOKEN",
+    "GITHUB_TOKEN",
+    "GH_ENTERPRISE_TOKEN",
+    "GITHUB_ENTERPRISE_TOKEN",
+    "AZURE_DEVOPS_PAT",
+    "AZURE_DEVOPS_EXT_PAT",
+];
+
+/// The `devquery` command with `args` in `dir`, with colour, tokens and user config isolated,
+/// not yet run (to add variables or pipes).
+pub fn devquery_command(args: &[&str], dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_devquery"));
+    cmd.args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("COLUMNS")
         .env("HOME", dir)
         .env("XDG_DATA_HOME", dir.join(".data"))
-        .env("XDG_CACHE_HOME", dir.join(".cache"))
-        .env_remove("GITHUB_TOKEN")
-        .env_remove("GH_TOKEN")
-        .env_remove("AZURE_DEVOPS_PAT")
-        .output()
-        .expect("run devquery")
+        .env("XDG_CACHE_HOME", dir.join(".cache"));
+    for var in TOKEN_VARIABLES {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// Runs the `devquery` binary with `args` in `dir`, with colour and user config isolated.
+pub fn devquery(args: &[&str], dir: &Path) -> Output {
+    devquery_command(args, dir).output().expect("run devquery")
 }
 
 /// stdout as text.

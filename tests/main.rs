@@ -1,6 +1,7 @@
 //! End-to-end tests of the `devquery` binary: one test binary, one module per command.
 
 mod checkouts;
+mod cli_conventions;
 mod common;
 mod hostile;
 mod integrity;
@@ -10,3 +11,4 @@ mod query;
 mod report;
 mod shell;
 mod synthetic;
+mod terminal;

@@ -27,6 +27,7 @@ fn command(args: &[&str], dir: &Path) -> Command {
         .env_remove("RUST_LOG")
         .env_remove("GITHUB_TOKEN")
         .env_remove("GH_TOKEN")
+        .env_remove("COLUMNS")
         .env_remove("AZURE_DEVOPS_PAT");
     cmd
 }

@@ -11,6 +11,10 @@ pub const DEFAULT_BASE_URL: &str = "https://dev.azure.com";
 /// Environment variable holding the personal access token.
 pub const PAT_ENV: &str = "AZURE_DEVOPS_PAT";
 
+/// The variables read for the PAT, first set (non-empty) wins: [`PAT_ENV`], then the `az devops`
+/// CLI's `AZURE_DEVOPS_EXT_PAT`.
+pub const PAT_ENVS: [&str; 2] = [PAT_ENV, "AZURE_DEVOPS_EXT_PAT"];
+
 /// Options of one Azure DevOps collection. Build with [`AzureOptions::new`] or
 /// [`AzureOptions::from_env`], then adjust fields.
 #[derive(Debug, Clone)]
@@ -61,13 +65,11 @@ impl AzureOptions {
         }
     }
 
-    /// Options for `orgs` with the PAT read from `AZURE_DEVOPS_PAT` (unset or empty: no PAT).
+    /// Options for `orgs` with the PAT read from `AZURE_DEVOPS_PAT`, else `AZURE_DEVOPS_EXT_PAT`
+    /// ([`PAT_ENVS`]; unset or empty: no PAT).
     pub fn from_env(orgs: Vec<String>) -> Self {
         let mut o = Self::new(orgs);
-        o.pat = std::env::var(PAT_ENV)
-            .ok()
-            .filter(|s| !s.trim().is_empty())
-            .map(Secret::new);
+        o.pat = pat_from(|k| std::env::var(k).ok());
         o
     }
 
@@ -150,5 +152,35 @@ impl AzureOptions {
             allowed_origins: self.api_origins(),
             ..HttpPolicy::default()
         }
+    }
+}
+
+/// The first of [`PAT_ENVS`] that `get` finds set to a non-blank value.
+fn pat_from(get: impl Fn(&str) -> Option<String>) -> Option<Secret> {
+    PAT_ENVS
+        .iter()
+        .find_map(|&k| get(k).filter(|s| !s.trim().is_empty()))
+        .map(Secret::new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pat(env: &[(&str, &str)]) -> Option<String> {
+        pat_from(|k: &str| {
+            env.iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| (*v).to_string())
+        })
+        .map(|s| s.expose().to_string())
+    }
+
+    #[test]
+    fn azure_devops_pat_beats_the_az_devops_variable() {
+        let both = [("AZURE_DEVOPS_EXT_PAT", "az"), ("AZURE_DEVOPS_PAT", "ours")];
+        assert_eq!(pat(&both).as_deref(), Some("ours"));
+        assert_eq!(pat(&both[..1]).as_deref(), Some("az"));
+        assert_eq!(pat(&[("AZURE_DEVOPS_PAT", " ")]), None);
     }
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use devquery_engine::RowFilter;
 
+use crate::color::ColorWhen;
 use crate::commands;
 
 /// SQL over your DevOps estate: GitHub and Azure DevOps repositories, pipelines, runners, secrets
@@ -15,6 +16,17 @@ pub struct Cli {
     /// More log output on stderr (-v info, -vv debug, -vvv trace). RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// When to colour output (logs, the report table, the shell, help): auto colours a
+    /// terminal, unless NO_COLOR is set; CLICOLOR_FORCE colours pipes too.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorWhen::Auto
+    )]
+    pub color: ColorWhen,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -37,6 +49,10 @@ pub enum Command {
     Shell(commands::shell::ShellArgs),
     /// The bundled demo estate (rebuild it), and synthetic estates of any size for benchmarks.
     Demo(commands::demo::DemoArgs),
+    /// Print the shell completion script: bash, zsh, fish, powershell or elvish.
+    Completions(commands::completions::CompletionsArgs),
+    /// Print the man page, or write one per command into a directory (--out DIR).
+    Man(commands::man::ManArgs),
 }
 
 /// Where the data comes from. With no source, the bundled demo estate is used.
@@ -51,7 +67,9 @@ pub struct SourceArgs {
     #[arg(long = "path", value_name = "DIR")]
     pub path: Vec<PathBuf>,
 
-    /// A GitHub organisation to collect live (repeatable). Token from GITHUB_TOKEN or GH_TOKEN.
+    /// A GitHub organisation to collect live (repeatable). Token from GH_TOKEN, else
+    /// GITHUB_TOKEN; for GitHub Enterprise Server (--github-url), GH_ENTERPRISE_TOKEN or
+    /// GITHUB_ENTERPRISE_TOKEN first.
     #[arg(long = "github-org", value_name = "ORG")]
     pub github_org: Vec<String>,
 
@@ -67,7 +85,8 @@ pub struct SourceArgs {
     #[arg(long, value_name = "FILE", requires = "github_app_id")]
     pub github_app_key: Option<PathBuf>,
 
-    /// An Azure DevOps organisation to collect live (repeatable). PAT from AZURE_DEVOPS_PAT.
+    /// An Azure DevOps organisation to collect live (repeatable). PAT from AZURE_DEVOPS_PAT,
+    /// else AZURE_DEVOPS_EXT_PAT (the `az devops` variable).
     #[arg(long = "azure-org", value_name = "ORG")]
     pub azure_org: Vec<String>,
 
@@ -173,6 +192,30 @@ impl Default for SourceArgs {
             include_archived: false,
             github_rest_only: false,
             memory_limit: Some(devquery_engine::DEFAULT_MEMORY_LIMIT),
+        }
+    }
+}
+
+/// How wide text tables may be (`query` and the shell in table mode, `report`'s terminal
+/// format).
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct WidthArgs {
+    /// Keep every column and the whole of every cell. Without it, a table printed to a terminal
+    /// fits the terminal's width ($COLUMNS when set, also into a pipe): long cells end with '…',
+    /// columns that do not fit are named under the table, and the report drops or shortens
+    /// its less important columns. Pipes and files (without $COLUMNS) are never cut.
+    #[arg(long)]
+    pub wide: bool,
+}
+
+impl WidthArgs {
+    /// The widest a table written to stdout may be: `None` with `--wide` or when nothing
+    /// says a width (see [`devquery_engine::output::terminal_width`]).
+    pub fn stdout_width(self) -> Option<usize> {
+        if self.wide {
+            None
+        } else {
+            devquery_engine::output::terminal_width()
         }
     }
 }

@@ -35,6 +35,34 @@ pub fn code_for(err: &anyhow::Error) -> u8 {
     err.chain().find_map(collector_code).unwrap_or(RUNTIME)
 }
 
+/// True when the error only says that the reader of standard output went away (a closed pipe,
+/// as in `devquery report | head -1`): `main` then ends quietly with exit 0, as command-line
+/// tools do. That is a write to [`crate::stdout`] that failed with `BrokenPipe`, or a
+/// `BrokenPipe` I/O error anywhere in the chain of causes (also inside a JSON serialiser's
+/// error), unless the chain holds a collector error: a connection to an API that broke is a
+/// failed collection, never a quiet success.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    if crate::stdout::closed() {
+        return true;
+    }
+    if err.chain().any(is_collector_error) {
+        return false;
+    }
+    err.chain().any(|cause| {
+        let io = cause
+            .downcast_ref::<std::io::Error>()
+            .map(std::io::Error::kind);
+        let json = cause
+            .downcast_ref::<serde_json::Error>()
+            .and_then(serde_json::Error::io_error_kind);
+        io.or(json) == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn is_collector_error(cause: &(dyn std::error::Error + 'static)) -> bool {
+    cause.is::<devquery_github::Error>() || cause.is::<devquery_azure_devops::Error>()
+}
+
 /// The code of a collector error that has its own.
 fn collector_code(cause: &(dyn std::error::Error + 'static)) -> Option<u8> {
     if let Some(e) = cause.downcast_ref::<devquery_github::Error>() {
@@ -94,5 +122,22 @@ mod tests {
         assert_eq!(code_for(&err), UNREACHABLE);
         assert_eq!(code_for(&anyhow::anyhow!("disk full")), RUNTIME);
         assert_eq!(code_for(&usage("bad flag")), USAGE);
+    }
+
+    #[test]
+    fn a_broken_pipe_in_the_chain_is_quiet_but_not_under_a_collector_error() {
+        let pipe = || std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        let err = Err::<(), _>(pipe())
+            .context("writing the report")
+            .expect_err("error");
+        assert!(is_broken_pipe(&err));
+        assert!(!is_broken_pipe(&anyhow::anyhow!("disk full")));
+        let collector = Err::<(), _>(devquery_github::Error::Unreachable {
+            host: "github.com".into(),
+            message: "broken pipe".into(),
+        })
+        .context(pipe())
+        .expect_err("error");
+        assert!(!is_broken_pipe(&collector));
     }
 }

@@ -2,18 +2,21 @@
 //! codes here; the work lives in the library crates.
 
 mod args;
+mod color;
 mod commands;
 mod demo;
 mod exit;
 mod sources;
+mod stdout;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
-    init_tracing(cli.verbose);
+    let cli = parse();
+    color::init(cli.color);
+    init_tracing(cli.verbose, color::enabled(color::Stream::Stderr));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -26,6 +29,8 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(commands::run(cli)) {
         Ok(code) => ExitCode::from(code),
+        // The reader of stdout went away (`| head`): nothing to say, nothing failed.
+        Err(err) if exit::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {}", exit::describe(&err));
             ExitCode::from(exit::code_for(&err))
@@ -33,7 +38,20 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_tracing(verbose: u8) {
+/// Parses the command line; help and usage errors are printed with the `--color` choice found
+/// in the raw arguments (clap prints them before there is a parsed `--color` to read).
+fn parse() -> args::Cli {
+    match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let when = color::from_args(std::env::args_os());
+            let cmd = args::Cli::command().color(color::clap_choice(when));
+            e.with_cmd(&cmd).exit()
+        }
+    }
+}
+
+fn init_tracing(verbose: u8, ansi: bool) {
     use tracing_subscriber::EnvFilter;
     // The workflow model crate logs malformed `uses:` refs at error level; the parser already
     // records them in `pipelines.parse_error`, so they are shown only from -vv on.
@@ -47,10 +65,7 @@ fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(
-            std::io::IsTerminal::is_terminal(&std::io::stderr())
-                && std::env::var_os("NO_COLOR").is_none(),
-        )
+        .with_ansi(ansi)
         .with_target(false)
         .try_init();
 }

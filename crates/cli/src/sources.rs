@@ -1,8 +1,6 @@
 //! Turns the source flags into an [`Engine`]: a snapshot, live collection, or the demo estate,
 //! narrowed by `--org` / `--repo` whatever the source (see [`devquery_engine::filter`]).
 
-use std::io::IsTerminal;
-
 use anyhow::{Context, Result};
 use devquery_engine::{Engine, EngineOptions, filter_dataset};
 use devquery_model::Dataset;
@@ -30,10 +28,13 @@ pub async fn collect(sources: &SourceArgs) -> Result<Dataset> {
             .context("reading --path checkouts")?;
         data.merge(local);
     }
-    let progress = std::io::stderr().is_terminal();
+    // A bar on a terminal, else plain rate-limited lines on stderr (devquery_collect::Progress).
+    let progress = true;
     if !sources.github_org.is_empty() {
         let mut opts = devquery_github::GithubOptions::from_env(sources.github_org.clone());
         opts.base_url = sources.github_url.clone();
+        // The token variables depend on the host (GH_ENTERPRISE_TOKEN first off github.com).
+        opts.read_token_env();
         opts.app = match (sources.github_app_id, &sources.github_app_key) {
             (Some(app_id), Some(key)) => Some(devquery_github::AppAuth {
                 app_id,

@@ -173,7 +173,7 @@ fn table_and_line_output_escape_control_characters() {
 }
 
 #[test]
-fn the_table_layout_is_unchanged_for_plain_text() {
+fn the_table_layout_shows_null_distinctly_for_plain_text() {
     let schema = Arc::new(Schema::new(vec![
         Field::new("a", DataType::Int64, true),
         Field::new("b", DataType::Utf8, true),
@@ -192,6 +192,6 @@ fn the_table_layout_is_unchanged_for_plain_text() {
         .expect("write");
     assert_eq!(
         String::from_utf8(out).expect("utf-8"),
-        "+---+----+\n| a | b  |\n+---+----+\n| 1 | x  |\n|   | yy |\n+---+----+\n"
+        "+------+----+\n| a    | b  |\n+------+----+\n| 1    | x  |\n| NULL | yy |\n+------+----+\n"
     );
 }

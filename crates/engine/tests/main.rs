@@ -1,7 +1,8 @@
 //! Integration tests of the engine: snapshots and their integrity, read-only SQL and its
-//! limits, output files, the committed test estate.
+//! limits, output files and formats, the committed test estate.
 
 mod estate;
+mod formats;
 mod integrity;
 mod limits;
 mod outfile;

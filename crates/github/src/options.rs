@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `--github-org ORG` (repeatable) | `orgs` |
 //! | `--github-url URL` | `base_url` (default `https://api.github.com`; GHES: `https://HOST/api/v3`) |
-//! | `GITHUB_TOKEN` / `GH_TOKEN` env | `token` ([`GithubOptions::from_env`]) |
+//! | `GH_TOKEN` / `GITHUB_TOKEN` env (GHES: `GH_ENTERPRISE_TOKEN` / `GITHUB_ENTERPRISE_TOKEN` first) | `token` ([`GithubOptions::from_env`], [`GithubOptions::read_token_env`]) |
 //! | `--github-app-id ID` + `--github-app-key FILE` | `app` |
 //! | `--concurrency N` | `concurrency` (default 8) |
 //! | `--max-requests N` | `max_requests` |
@@ -94,19 +94,44 @@ impl Default for GithubOptions {
 }
 
 impl GithubOptions {
-    /// Options for `orgs` with the token from `GITHUB_TOKEN` or else `GH_TOKEN`; a collection
-    /// with neither (and no App) is refused ([`GithubOptions::require_credentials`]).
+    /// Options for `orgs` on `https://api.github.com` with the token read from the environment
+    /// in `gh`'s order ([`GithubOptions::token_variables`]); a collection without a token (and
+    /// no App) is refused ([`GithubOptions::require_credentials`]). After changing `base_url`
+    /// to another host, call [`GithubOptions::read_token_env`] to read that host's variables.
     pub fn from_env(orgs: Vec<String>) -> Self {
-        let token = ["GITHUB_TOKEN", "GH_TOKEN"]
-            .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
-            .map(|v| Secret::new(v.trim().to_string()));
-        Self {
+        let mut options = Self {
             orgs,
-            token,
             require_credentials: true,
             ..Self::default()
+        };
+        options.read_token_env();
+        options
+    }
+
+    /// The environment variables holding the token for `host`, first set (non-empty) wins, as
+    /// the `gh` CLI reads them: `GH_TOKEN`, then `GITHUB_TOKEN` for github.com; for any other
+    /// host (GitHub Enterprise Server, a fake), `GH_ENTERPRISE_TOKEN` and
+    /// `GITHUB_ENTERPRISE_TOKEN` first, then those two.
+    pub fn token_variables(host: &str) -> &'static [&'static str] {
+        const DOTCOM: &[&str] = &["GH_TOKEN", "GITHUB_TOKEN"];
+        const ENTERPRISE: &[&str] = &[
+            "GH_ENTERPRISE_TOKEN",
+            "GITHUB_ENTERPRISE_TOKEN",
+            "GH_TOKEN",
+            "GITHUB_TOKEN",
+        ];
+        if host == "github.com" {
+            DOTCOM
+        } else {
+            ENTERPRISE
         }
+    }
+
+    /// Sets `token` from the environment for the host of `base_url`
+    /// ([`GithubOptions::token_variables`]); `None` when none of them is set.
+    pub fn read_token_env(&mut self) {
+        let vars = Self::token_variables(&self.host());
+        self.token = token_from(vars, |k| std::env::var(k).ok());
     }
 
     /// Checks `base_url` with the shared rule ([`devquery_collect::check_api_url`]): `http` or
@@ -149,6 +174,67 @@ impl GithubOptions {
     }
 }
 
+/// The first of `vars` that `get` finds set to a non-blank value, trimmed.
+fn token_from(vars: &[&str], get: impl Fn(&str) -> Option<String>) -> Option<Secret> {
+    vars.iter()
+        .find_map(|&k| get(k).filter(|v| !v.trim().is_empty()))
+        .map(|v| Secret::new(v.trim().to_string()))
+}
+
 /// Glob match with `*` (any run) and `?` (one character), case-insensitive: the one shared
 /// implementation in `devquery-model`.
 pub(crate) use devquery_model::glob_match_ignore_case as glob_match;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(host: &str, env: &[(&str, &str)]) -> Option<String> {
+        let get = |k: &str| {
+            env.iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| (*v).to_string())
+        };
+        token_from(GithubOptions::token_variables(host), get).map(|s| s.expose().to_string())
+    }
+
+    #[test]
+    fn gh_token_beats_github_token_as_in_gh() {
+        let both = [("GITHUB_TOKEN", "from-github"), ("GH_TOKEN", "from-gh")];
+        assert_eq!(token("github.com", &both).as_deref(), Some("from-gh"));
+        let only = [("GITHUB_TOKEN", "from-github"), ("GH_TOKEN", "  ")];
+        assert_eq!(token("github.com", &only).as_deref(), Some("from-github"));
+        assert_eq!(token("github.com", &[]), None);
+    }
+
+    #[test]
+    fn an_enterprise_host_reads_the_enterprise_variables_first() {
+        let env = [
+            ("GH_TOKEN", "dotcom"),
+            ("GITHUB_ENTERPRISE_TOKEN", "ghes-2"),
+            ("GH_ENTERPRISE_TOKEN", "ghes-1"),
+        ];
+        assert_eq!(token("ghes.example.com", &env).as_deref(), Some("ghes-1"));
+        assert_eq!(
+            token("ghes.example.com", &env[..2]).as_deref(),
+            Some("ghes-2")
+        );
+        assert_eq!(
+            token("ghes.example.com", &env[..1]).as_deref(),
+            Some("dotcom")
+        );
+        // github.com never reads the enterprise variables.
+        assert_eq!(token("github.com", &env[1..]), None);
+    }
+
+    #[test]
+    fn the_host_of_the_base_url_decides() {
+        let mut o = GithubOptions::default();
+        assert_eq!(GithubOptions::token_variables(&o.host())[0], "GH_TOKEN");
+        o.base_url = "https://ghes.example.com/api/v3".into();
+        assert_eq!(
+            GithubOptions::token_variables(&o.host())[0],
+            "GH_ENTERPRISE_TOKEN"
+        );
+    }
+}

@@ -133,6 +133,9 @@ pub struct Options {
     pub top: usize,
     /// Tool version shown in outputs.
     pub tool_version: String,
+    /// The widest the terminal format may be (the terminal's width); `None` keeps every
+    /// column and the whole of every line (`--wide`, a pipe, a file).
+    pub width: Option<usize>,
 }
 
 impl Default for Options {
@@ -141,6 +144,7 @@ impl Default for Options {
             color: false,
             top: 20,
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            width: None,
         }
     }
 }

@@ -200,6 +200,7 @@ mod fixture {
             color: false,
             top: 20,
             tool_version: "0.1.0".into(),
+            width: None,
         }
     }
 

@@ -106,7 +106,7 @@ fn complete_meta(data: &CompletionData, stmt: &str) -> (usize, Vec<String>) {
             .collect(),
         ".schema" => data.tables.iter().map(|t| t.name.clone()).collect(),
         ".mode" => MODES.iter().map(|m| m.to_string()).collect(),
-        ".timer" => vec!["on".into(), "off".into()],
+        ".timer" | ".wide" => vec!["on".into(), "off".into()],
         ".read" | ".snapshot" | ".open" | ".save" => {
             return (arg_start, complete_path(arg));
         }

@@ -14,9 +14,18 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "[TABLE]",
         "show the columns of TABLE (or of every table)",
     ),
-    (".mode", "table|csv|json|line", "set the output format"),
+    (
+        ".mode",
+        "table|csv|json|line|markdown",
+        "set the output format",
+    ),
     (".timer", "on|off", "show how long each statement takes"),
     (".maxrows", "N", "rows shown in table mode (0 = all)"),
+    (
+        ".wide",
+        "on|off",
+        "table mode: every column, whole cells (off: fit the terminal)",
+    ),
     (".rules", "", "list the bundled posture rules"),
     (
         ".run",
@@ -44,7 +53,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
 ];
 
 /// Output modes offered by `.mode`.
-pub const MODES: &[&str] = &["table", "csv", "json", "line"];
+pub const MODES: &[&str] = &["table", "csv", "json", "line", "markdown"];
 
 /// What `.run` runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +79,8 @@ pub enum MetaCommand {
     Timer(Option<bool>),
     /// `.maxrows [N]` (without an argument: show the setting; 0 = no limit).
     MaxRows(Option<usize>),
+    /// `.wide [on|off]` (without an argument: show the setting).
+    Wide(Option<bool>),
     /// `.rules`
     Rules,
     /// `.run RULE|all`
@@ -175,7 +186,7 @@ pub fn parse(line: &str) -> Result<MetaCommand, MetaError> {
             if rest.is_empty() {
                 return Ok(MetaCommand::Mode(None));
             }
-            let usage = "table|csv|json|line";
+            let usage = "table|csv|json|line|markdown";
             let format = OutputFormat::parse(rest)
                 .filter(|f| !f.is_binary())
                 .ok_or_else(|| MetaError::BadArgument {
@@ -185,16 +196,8 @@ pub fn parse(line: &str) -> Result<MetaCommand, MetaError> {
                 })?;
             Ok(MetaCommand::Mode(Some(format)))
         }
-        ".timer" => match rest.to_ascii_lowercase().as_str() {
-            "" => Ok(MetaCommand::Timer(None)),
-            "on" | "true" | "1" => Ok(MetaCommand::Timer(Some(true))),
-            "off" | "false" | "0" => Ok(MetaCommand::Timer(Some(false))),
-            _ => Err(MetaError::BadArgument {
-                command: ".timer",
-                value: rest.to_string(),
-                usage: "on|off",
-            }),
-        },
+        ".timer" => on_off(".timer", rest).map(MetaCommand::Timer),
+        ".wide" => on_off(".wide", rest).map(MetaCommand::Wide),
         ".maxrows" => {
             if rest.is_empty() {
                 return Ok(MetaCommand::MaxRows(None));
@@ -231,6 +234,20 @@ pub fn parse(line: &str) -> Result<MetaCommand, MetaError> {
         _ => Err(MetaError::Unknown {
             name: name.to_string(),
             suggestion: closest(&lower, COMMANDS.iter().map(|c| c.0)).map(str::to_string),
+        }),
+    }
+}
+
+/// The `on|off` argument of `.timer` and `.wide` (`None` without one).
+fn on_off(command: &'static str, rest: &str) -> Result<Option<bool>, MetaError> {
+    match rest.to_ascii_lowercase().as_str() {
+        "" => Ok(None),
+        "on" | "true" | "1" => Ok(Some(true)),
+        "off" | "false" | "0" => Ok(Some(false)),
+        _ => Err(MetaError::BadArgument {
+            command,
+            value: rest.to_string(),
+            usage: "on|off",
         }),
     }
 }
@@ -335,6 +352,13 @@ mod tests {
             Ok(MetaCommand::Mode(Some(OutputFormat::Line)))
         );
         assert_eq!(parse(".mode"), Ok(MetaCommand::Mode(None)));
+        assert_eq!(
+            parse(".mode markdown"),
+            Ok(MetaCommand::Mode(Some(OutputFormat::Markdown)))
+        );
+        assert_eq!(parse(".wide on"), Ok(MetaCommand::Wide(Some(true))));
+        assert_eq!(parse(".wide off"), Ok(MetaCommand::Wide(Some(false))));
+        assert_eq!(parse(".wide"), Ok(MetaCommand::Wide(None)));
         assert_eq!(parse(".timer on"), Ok(MetaCommand::Timer(Some(true))));
         assert_eq!(parse(".timer off"), Ok(MetaCommand::Timer(Some(false))));
         assert_eq!(parse(".maxrows 5"), Ok(MetaCommand::MaxRows(Some(5))));
@@ -372,6 +396,13 @@ mod tests {
         assert!(matches!(
             parse(".timer maybe"),
             Err(MetaError::BadArgument { .. })
+        ));
+        assert!(matches!(
+            parse(".wide 80"),
+            Err(MetaError::BadArgument {
+                command: ".wide",
+                ..
+            })
         ));
         assert!(matches!(
             parse(".maxrows -1"),

@@ -14,6 +14,7 @@ use devquery_engine::datafusion::arrow::array::{Array, AsArray};
 use devquery_engine::datafusion::arrow::compute::cast;
 use devquery_engine::datafusion::arrow::datatypes::{DataType, SchemaRef};
 use devquery_engine::datafusion::arrow::record_batch::RecordBatch;
+use devquery_engine::output::{TextLayout, terminal_width};
 use devquery_engine::{
     Engine, EngineError, EngineOptions, OutputFormat, SnapshotInfo, Statement, split_statements,
     write_snapshot,
@@ -37,6 +38,9 @@ pub struct Settings {
     pub maxrows: usize,
     /// ANSI colours in messages.
     pub color: bool,
+    /// Table mode keeps every column and the whole of every cell (`.wide on`); off, a table
+    /// fits the terminal's width (long cells end with `…`).
+    pub wide: bool,
 }
 
 impl Default for Settings {
@@ -46,6 +50,7 @@ impl Default for Settings {
             timer: false,
             maxrows: 40,
             color: false,
+            wide: false,
         }
     }
 }
@@ -116,6 +121,9 @@ pub struct Session {
     depth: usize,
     out: Box<dyn Write + Send>,
     err: Box<dyn Write + Send>,
+    /// Results go to the terminal's stdout (not redirected by [`Session::with_output`]), so
+    /// tables are fitted to its width.
+    fit_terminal: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -146,6 +154,7 @@ impl Session {
             depth: 0,
             out: Box::new(io::stdout()),
             err: Box::new(io::stderr()),
+            fit_terminal: true,
         }
     }
 
@@ -190,6 +199,7 @@ impl Session {
     pub fn with_output(mut self, out: Box<dyn Write + Send>, err: Box<dyn Write + Send>) -> Self {
         self.out = out;
         self.err = err;
+        self.fit_terminal = false;
         self
     }
 
@@ -391,7 +401,12 @@ impl Session {
             batches.to_vec()
         };
         let mut buf = Vec::new();
-        if let Err(e) = self.settings.mode.write(&mut buf, schema, &shown) {
+        let layout = self.layout();
+        if let Err(e) = self
+            .settings
+            .mode
+            .write_with(&mut buf, schema, &shown, &layout)
+        {
             return self.error(format!("formatting the result: {e}"));
         }
         self.out.write_all(&buf)?;
@@ -403,6 +418,21 @@ impl Session {
             )?;
         }
         Ok(())
+    }
+
+    /// How results are laid out: in table mode fitted to the terminal's width, unless
+    /// `.wide on` or the output is not the terminal; NULL shown as `NULL`.
+    fn layout(&self) -> TextLayout {
+        let max_width = if self.settings.wide || !self.fit_terminal {
+            None
+        } else {
+            terminal_width()
+        };
+        TextLayout {
+            max_width,
+            wide_hint: ".wide on or .mode line shows every column".to_string(),
+            ..TextLayout::default()
+        }
     }
 
     fn print_timer(&mut self, started: Instant, n: usize) -> io::Result<()> {
@@ -458,6 +488,11 @@ impl Session {
                 self.info(format!("maxrows: {n} (0 = all)"))?;
             }
             MetaCommand::MaxRows(Some(n)) => self.settings.maxrows = n,
+            MetaCommand::Wide(None) => {
+                let on = if self.settings.wide { "on" } else { "off" };
+                self.info(format!("wide: {on}"))?;
+            }
+            MetaCommand::Wide(Some(on)) => self.settings.wide = on,
             MetaCommand::Rules => self.list_rules()?,
             MetaCommand::Run(target) => return self.run_rules(target).await,
             MetaCommand::Read(path) => return self.read(&path).await,
@@ -730,14 +765,7 @@ fn snapshot_label(dir: &Path) -> String {
 
 /// A mode's `.mode` name.
 fn mode_name(mode: OutputFormat) -> &'static str {
-    match mode {
-        OutputFormat::Table => "table",
-        OutputFormat::Csv => "csv",
-        OutputFormat::Json => "json",
-        OutputFormat::Line => "line",
-        OutputFormat::Ndjson => "ndjson",
-        OutputFormat::Parquet => "parquet",
-    }
+    mode.name()
 }
 
 /// An engine error for the shell: without the "statement 1 (line 1)" prefix that only makes
@@ -875,6 +903,27 @@ mod tests {
         assert!(err.contains("error: "), "{err}");
         assert!(err.contains("unknown command .bogus"), "{err}");
         assert!(s.failed());
+    }
+
+    #[tokio::test]
+    async fn markdown_mode_wide_setting_and_null() {
+        let (mut s, out, err) = session();
+        run(
+            &mut s,
+            "select cast(null as varchar) as a, '' as b;\n.wide\n.wide on\n.wide\n.mode markdown\nselect 'x|y' as t;\n.mode",
+        )
+        .await;
+        let out = out.text();
+        assert!(out.contains("| NULL |   |"), "NULL differs from '': {out}");
+        assert!(out.contains("| t |\n| --- |\n| x\\|y |\n"), "{out}");
+        assert!(s.settings.wide);
+        let err = err.text();
+        assert!(
+            err.contains("wide: off") && err.contains("wide: on"),
+            "{err}"
+        );
+        assert!(err.contains("mode: markdown"), "{err}");
+        assert!(!s.failed(), "{err}");
     }
 
     #[tokio::test]

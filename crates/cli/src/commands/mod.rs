@@ -1,7 +1,9 @@
 //! One module per subcommand; [`run`] dispatches.
 
 pub mod collect;
+pub mod completions;
 pub mod demo;
+pub mod man;
 pub mod query;
 pub mod report;
 pub mod rules;
@@ -23,6 +25,8 @@ pub async fn run(cli: Cli) -> Result<u8> {
         Some(Command::Rules(args)) => rules::run(args).await,
         Some(Command::Shell(args)) => shell::run(args).await,
         Some(Command::Demo(args)) => demo::run(args).await,
+        Some(Command::Completions(args)) => completions::run(args),
+        Some(Command::Man(args)) => man::run(args),
         None if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
             shell::run(shell::ShellArgs::default()).await
         }

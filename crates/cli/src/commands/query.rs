@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use devquery_engine::output::TextLayout;
 use devquery_engine::{EngineOptions, OutputFormat, split_statements};
 
-use crate::args::SourceArgs;
+use crate::args::{SourceArgs, WidthArgs};
 use crate::exit;
 use crate::sources;
 
@@ -28,13 +29,18 @@ pub struct QueryArgs {
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub file: Vec<PathBuf>,
 
-    /// Output format: table, csv, json, ndjson or parquet.
+    /// Output format: table, csv, json, ndjson, parquet, line or markdown. The table shows NULL
+    /// as `NULL` (an empty string as nothing); csv and markdown write lists, maps and structs
+    /// as JSON text.
     #[arg(long, default_value = "table", value_parser = parse_format)]
     pub format: OutputFormat,
 
     /// Write results to this file instead of stdout (required for parquet).
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub width: WidthArgs,
 
     #[command(flatten)]
     pub sources: SourceArgs,
@@ -104,9 +110,14 @@ pub async fn run(args: QueryArgs) -> Result<u8> {
             .with_context(|| format!("writing {}", path.display()))?;
         }
         None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout());
+            let layout = TextLayout {
+                max_width: args.width.stdout_width(),
+                ..TextLayout::default()
+            };
+            let mut out = std::io::BufWriter::new(crate::stdout::stdout());
             for r in &results {
-                args.format.write(&mut out, &r.schema, &r.batches)?;
+                args.format
+                    .write_with(&mut out, &r.schema, &r.batches, &layout)?;
             }
             out.flush()?;
         }

@@ -3,7 +3,7 @@
 //! code scanning, plus a Markdown step summary in GitHub Actions); the exit code gates CI
 //! (`--fail-on`).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -15,9 +15,8 @@ use devquery_rules::{
     Baseline, ParamOverrides, RuleSet, RunOptions, RunReport, Selection, run_rules,
 };
 
-use crate::args::SourceArgs;
-use crate::exit;
-use crate::sources;
+use crate::args::{SourceArgs, WidthArgs};
+use crate::{color, exit, sources};
 
 /// How `--format sarif` splits its output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -100,6 +99,9 @@ pub struct ReportArgs {
     /// Actions' job summary).
     #[arg(long)]
     pub step_summary: bool,
+
+    #[command(flatten)]
+    pub width: WidthArgs,
 
     #[command(flatten)]
     pub sources: SourceArgs,
@@ -247,13 +249,24 @@ pub async fn run(args: ReportArgs) -> Result<u8> {
         super::collect::warn_partial(partial);
     }
 
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let render = Options {
-        color: to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        // `--color` (see crate::color); a file named by --output is never coloured.
+        color: args.output.is_none() && color::enabled(color::Stream::Stdout),
         top: args.top,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        // The table format fits the terminal unless --wide; a file is never cut.
+        width: if args.output.is_none() {
+            args.width.stdout_width()
+        } else {
+            None
+        },
     };
-    write_output(&args, &report, &render)?;
+    match write_output(&args, &report, &render) {
+        // The reader of stdout left (`| head`): no error, but the exit code below still
+        // follows the findings, so a closed pipe never turns a failing gate into a pass.
+        Err(e) if exit::is_broken_pipe(&e) => {}
+        other => other?,
+    }
     if let Some(path) = &step_summary {
         devquery_report::github::append_step_summary(&report, &render, path)
             .with_context(|| format!("writing the step summary to {}", path.display()))?;
@@ -296,7 +309,7 @@ fn write_output(args: &ReportArgs, report: &RunReport, render: &Options) -> Resu
             .with_context(|| format!("writing {}", path.display()))?;
         }
         (None, format) => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut out = std::io::BufWriter::new(crate::stdout::stdout());
             devquery_report::write(format, report, &mut out, render)?;
             out.flush()?;
         }
@@ -316,7 +329,7 @@ fn write_sarif(report: &RunReport, render: &Options, output: Option<&Path>) -> R
         Some(path) => devquery_report::atomic::write_atomic(path, &bytes)
             .with_context(|| format!("writing {}", path.display()))?,
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = crate::stdout::stdout();
             out.write_all(&bytes)?;
             out.flush()?;
         }

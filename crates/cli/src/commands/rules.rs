@@ -62,11 +62,14 @@ pub async fn run(args: RulesArgs) -> Result<u8> {
             eprintln!("{e}");
             return Ok(exit::RUNTIME);
         }
-        println!(
+        let mut out = crate::stdout::stdout();
+        writeln!(
+            out,
             "{} rule{} valid",
             set.len(),
             if set.len() == 1 { "" } else { "s" }
-        );
+        )?;
+        out.flush()?;
         return Ok(0);
     }
     let set = RuleSet::load_checked(args.rules.as_deref(), &ParamOverrides::default())
@@ -78,7 +81,7 @@ pub async fn run(args: RulesArgs) -> Result<u8> {
                 anyhow::Error::new(e)
             }
         })?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::new(crate::stdout::stdout());
     if let Some(dir) = &args.export_sql {
         return export_sql(&set, dir, &args.params);
     }

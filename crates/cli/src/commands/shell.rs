@@ -19,13 +19,14 @@ use devquery_shell::{
     BoxError, BoxFuture, Collected, LiveSource, RuleInfo, RuleOutput, RuleSource, Session, Settings,
 };
 
-use crate::args::SourceArgs;
+use crate::args::{SourceArgs, WidthArgs};
+use crate::color::{self, ColorWhen};
 use crate::sources;
 
 /// Arguments of `devquery shell`.
 #[derive(Debug, Args)]
 pub struct ShellArgs {
-    /// Output mode: table, csv, json or line (`.mode` changes it).
+    /// Output mode: table, csv, json, line or markdown (`.mode` changes it).
     #[arg(long, default_value = "table", value_parser = parse_mode)]
     pub mode: OutputFormat,
 
@@ -37,6 +38,10 @@ pub struct ShellArgs {
     #[arg(long)]
     pub timer: bool,
 
+    // --wide (`.wide on|off` changes it in the session).
+    #[command(flatten)]
+    pub width: WidthArgs,
+
     #[command(flatten)]
     pub sources: SourceArgs,
 }
@@ -47,6 +52,7 @@ impl Default for ShellArgs {
             mode: OutputFormat::Table,
             maxrows: 40,
             timer: false,
+            width: WidthArgs::default(),
             sources: SourceArgs::default(),
         }
     }
@@ -55,7 +61,9 @@ impl Default for ShellArgs {
 fn parse_mode(s: &str) -> Result<OutputFormat, String> {
     OutputFormat::parse(s)
         .filter(|f| !f.is_binary() && *f != OutputFormat::Ndjson)
-        .ok_or_else(|| format!("unknown mode '{s}' (expected one of: table, csv, json, line)"))
+        .ok_or_else(|| {
+            format!("unknown mode '{s}' (expected one of: table, csv, json, line, markdown)")
+        })
 }
 
 /// Live sources, collected through [`sources::collect`] (every table at once).
@@ -161,6 +169,19 @@ async fn run_rule(
     })
 }
 
+/// Colour in the shell (highlighting, error lines): `--color always` / `never` as given; `auto`
+/// only for an interactive session (stdin a terminal) whose stdout may be coloured.
+fn shell_color() -> bool {
+    match color::choice() {
+        ColorWhen::Auto => {
+            color::enabled(color::Stream::Stdout)
+                && std::io::IsTerminal::is_terminal(&std::io::stdin())
+        }
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+    }
+}
+
 /// Runs the shell.
 pub async fn run(args: ShellArgs) -> Result<u8> {
     // `--org` / `--repo` narrow a snapshot here; live data is narrowed as it is collected.
@@ -192,8 +213,8 @@ pub async fn run(args: ShellArgs) -> Result<u8> {
         mode: args.mode,
         timer: args.timer,
         maxrows: args.maxrows,
-        color: devquery_shell::color_enabled()
-            && std::io::IsTerminal::is_terminal(&std::io::stdin()),
+        color: shell_color(),
+        wide: args.width.wide,
     });
     Ok(devquery_shell::run(session).await?)
 }

@@ -20,9 +20,10 @@ pub struct TablesArgs {
 
 /// Runs the command.
 pub fn run(args: TablesArgs) -> Result<u8> {
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(crate::stdout::stdout());
     if args.markdown {
         write!(out, "{}", docs::tables_markdown())?;
+        out.flush()?;
         return Ok(0);
     }
     match args.name {
@@ -54,5 +55,6 @@ pub fn run(args: TablesArgs) -> Result<u8> {
             }
         }
     }
+    out.flush()?;
     Ok(0)
 }
