@@ -5,7 +5,7 @@
 //! `--allow-partial`.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use devquery_fake_forge::github::{FakeGithub, Scenario, generate};
 use serde_json::Value;
@@ -47,16 +47,7 @@ fn acme(repos: usize) -> Scenario {
 
 /// Runs `devquery` in `dir` with `GITHUB_TOKEN` set to `token` (or unset).
 fn run(args: &[&str], dir: &Path, token: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_devquery"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("HOME", dir)
-        .env("XDG_DATA_HOME", dir.join(".data"))
-        .env("XDG_CACHE_HOME", dir.join(".cache"))
-        .env_remove("GITHUB_TOKEN")
-        .env_remove("GH_TOKEN")
-        .env_remove("AZURE_DEVOPS_PAT");
+    let mut cmd = crate::common::devquery_command(args, dir);
     if let Some(t) = token {
         cmd.env("GITHUB_TOKEN", t);
     }

@@ -152,7 +152,7 @@ impl Api {
         let endpoint = devquery_collect::endpoint_of(url);
         let scope = scope_for(&endpoint);
         let missing = match err.status() {
-            Some(203) => Some("a valid PAT (AZURE_DEVOPS_PAT)"),
+            Some(203) => Some("a valid PAT (AZURE_DEVOPS_PAT or AZURE_DEVOPS_EXT_PAT)"),
             _ => Some(scope),
         };
         self.errors.record_http(ctx, &endpoint, err, missing);

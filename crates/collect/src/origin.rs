@@ -29,7 +29,7 @@ pub enum UrlError {
     #[error(
         "must not contain a user name or password (user:password@host): credentials in URLs are \
          refused because they would be stored and logged; give the token in the environment \
-         (GITHUB_TOKEN / GH_TOKEN, AZURE_DEVOPS_PAT) instead"
+         (GH_TOKEN / GITHUB_TOKEN, GH_ENTERPRISE_TOKEN, AZURE_DEVOPS_PAT) instead"
     )]
     Credentials,
 }

@@ -232,21 +232,31 @@ fn write_lines<W: Write>(
         .with_null(&layout.null);
     let mut first = true;
     for batch in batches {
-        let formatters = batch
-            .columns()
-            .iter()
-            .map(|c| ArrayFormatter::try_new(c.as_ref(), &options))
-            .collect::<Result<Vec<_>, _>>()?;
-        for row in 0..batch.num_rows() {
+        for row in display_rows(batch, &options)? {
             if !first {
                 writeln!(out)?;
             }
             first = false;
-            for (name, formatter) in names.iter().zip(&formatters) {
-                let value = formatter.value(row).to_string();
-                writeln!(out, "{name:>width$} = {}", escape_control(&value, true))?;
+            for (name, value) in names.iter().zip(&row) {
+                writeln!(out, "{name:>width$} = {}", escape_control(value, true))?;
             }
         }
     }
     Ok(())
+}
+
+/// Each row of `batch` as display text, one string per column, formatted with `options`
+/// (shared by the table, line and Markdown printers).
+pub(crate) fn display_rows(
+    batch: &RecordBatch,
+    options: &FormatOptions<'_>,
+) -> Result<Vec<Vec<String>>, EngineError> {
+    let formatters = batch
+        .columns()
+        .iter()
+        .map(|c| ArrayFormatter::try_new(c.as_ref(), options))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((0..batch.num_rows())
+        .map(|r| formatters.iter().map(|f| f.value(r).to_string()).collect())
+        .collect())
 }

@@ -463,6 +463,11 @@ fn org_failed(
     Ok(())
 }
 
+/// The token variables read for `host`, in order of precedence, for messages.
+fn token_variables(host: &str) -> String {
+    GithubOptions::token_variables(host).join(" or ")
+}
+
 /// Refuses to start without credentials when they are required.
 fn check_credentials(opts: &GithubOptions, host: &str) -> Result<(), Error> {
     let has_token = opts.token.as_ref().is_some_and(|t| !t.is_empty());
@@ -470,8 +475,9 @@ fn check_credentials(opts: &GithubOptions, host: &str) -> Result<(), Error> {
         return Err(Error::Unauthorized {
             host: host.to_string(),
             message: format!(
-                "no token given: set GITHUB_TOKEN or GH_TOKEN to a token for {host}, or use \
-                 --github-app-id with --github-app-key"
+                "no token given: set {} to a token for {host}, or use --github-app-id with \
+                 --github-app-key",
+                token_variables(host)
             ),
         });
     }
@@ -486,14 +492,16 @@ fn unauthorized(opts: &GithubOptions, host: &str) -> Error {
             .to_string()
     } else if opts.token.as_ref().is_some_and(|t| !t.is_empty()) {
         format!(
-            "the token was refused (HTTP 401 Bad credentials): set GITHUB_TOKEN or GH_TOKEN to a \
-             valid, unexpired token for {host} (a GitHub Enterprise Server needs a token it \
-             issued), or use --github-app-id with --github-app-key"
+            "the token was refused (HTTP 401 Bad credentials): set {} to a valid, unexpired \
+             token for {host} (a GitHub Enterprise Server needs a token it issued), or use \
+             --github-app-id with --github-app-key",
+            token_variables(host)
         )
     } else {
         format!(
-            "no token given and the API requires one (HTTP 401): set GITHUB_TOKEN or GH_TOKEN to \
-             a token for {host}, or use --github-app-id with --github-app-key"
+            "no token given and the API requires one (HTTP 401): set {} to a token for {host}, \
+             or use --github-app-id with --github-app-key",
+            token_variables(host)
         )
     };
     Error::Unauthorized {

@@ -7,9 +7,9 @@ use std::io::Write;
 
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+use datafusion::arrow::util::display::FormatOptions;
 
-use super::{TextLayout, nested};
+use super::{TextLayout, display_rows, nested};
 use crate::error::EngineError;
 use crate::text::escape_control;
 
@@ -39,16 +39,8 @@ pub(super) fn write<W: Write>(
         .with_null(&layout.null);
     for batch in batches {
         let batch = nested::json_text_batch(batch)?;
-        let formatters = batch
-            .columns()
-            .iter()
-            .map(|c| ArrayFormatter::try_new(c.as_ref(), &options))
-            .collect::<Result<Vec<_>, _>>()?;
-        for row in 0..batch.num_rows() {
-            let cells: Vec<String> = formatters
-                .iter()
-                .map(|f| cell(&f.value(row).to_string()))
-                .collect();
+        for values in display_rows(&batch, &options)? {
+            let cells: Vec<String> = values.iter().map(|v| cell(v)).collect();
             writeln!(out, "| {} |", cells.join(" | "))?;
         }
     }

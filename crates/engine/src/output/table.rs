@@ -14,9 +14,9 @@ use std::io::Write;
 use comfy_table::{Cell, ColumnConstraint, Row, Table, Width};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+use datafusion::arrow::util::display::FormatOptions;
 
-use super::{TextLayout, fit_line};
+use super::{TextLayout, display_rows, fit_line};
 use crate::error::EngineError;
 use crate::text::escape_control;
 
@@ -78,15 +78,10 @@ fn build(
         .collect();
     table.set_header(row(header, one_line));
     for batch in batches {
-        let formatters = batch
-            .columns()
-            .iter()
-            .map(|c| ArrayFormatter::try_new(c.as_ref(), &options))
-            .collect::<Result<Vec<_>, _>>()?;
-        for r in 0..batch.num_rows() {
-            let cells: Vec<Cell> = formatters
+        for values in display_rows(batch, &options)? {
+            let cells: Vec<Cell> = values
                 .iter()
-                .map(|f| Cell::new(escape_control(&f.value(r).to_string(), true)))
+                .map(|v| Cell::new(escape_control(v, true)))
                 .collect();
             table.add_row(row(cells, one_line));
         }
