@@ -222,4 +222,24 @@ fn demo_estate_every_rule_fails_and_passes() {
         lacking.is_empty(),
         "rules without both a fail and a pass on the demo: {lacking:?}"
     );
+    // No reason glues a rule id to other text ("repo-secret-scanning-disabled0 is …").
+    let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    let mut garbled = Vec::new();
+    for r in rules {
+        for f in r["findings"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
+            let reason = f["reason"].as_str().unwrap_or_default();
+            for id in &ids {
+                let glued = reason.match_indices(id).any(|(at, _)| {
+                    reason[at + id.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_alphanumeric())
+                });
+                if glued {
+                    garbled.push(format!("{}: {reason}", r["id"]));
+                }
+            }
+        }
+    }
+    assert!(garbled.is_empty(), "garbled reasons: {garbled:?}");
 }
