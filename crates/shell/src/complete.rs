@@ -1,7 +1,8 @@
 //! Completion candidates, as a pure function of the buffer, the cursor and what the shell knows
 //! (tables, their columns, rule ids): SQL keywords and functions, table names, the columns of the
 //! tables the current statement mentions (or of `alias.` / `table.`), meta-commands, and after a
-//! meta-command its argument (rule ids after `.run`, paths after `.read` / `.snapshot` / `.save`).
+//! meta-command its argument (rule ids after `.run`, paths after `.read` / `.snapshot` / `.save`
+//! / `.output` / `.once`).
 
 use std::path::Path;
 
@@ -106,8 +107,8 @@ fn complete_meta(data: &CompletionData, stmt: &str) -> (usize, Vec<String>) {
             .collect(),
         ".schema" => data.tables.iter().map(|t| t.name.clone()).collect(),
         ".mode" => MODES.iter().map(|m| m.to_string()).collect(),
-        ".timer" | ".wide" => vec!["on".into(), "off".into()],
-        ".read" | ".snapshot" | ".open" | ".save" => {
+        ".timer" | ".wide" | ".headers" => vec!["on".into(), "off".into()],
+        ".read" | ".snapshot" | ".open" | ".save" | ".output" | ".once" => {
             return (arg_start, complete_path(arg));
         }
         _ => Vec::new(),

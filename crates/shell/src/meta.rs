@@ -26,6 +26,22 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "on|off",
         "table mode: every column, whole cells (off: fit the terminal)",
     ),
+    (
+        ".headers",
+        "on|off",
+        "column names above results in table, csv and markdown modes",
+    ),
+    (
+        ".nullvalue",
+        "TEXT",
+        "how NULL shows in table, line and markdown modes (default NULL)",
+    ),
+    (
+        ".output",
+        "[FILE]",
+        "send results to FILE, which keeps them all, until .output alone",
+    ),
+    (".once", "FILE", "send only the next result to FILE"),
     (".rules", "", "list the bundled posture rules"),
     (
         ".run",
@@ -81,6 +97,14 @@ pub enum MetaCommand {
     MaxRows(Option<usize>),
     /// `.wide [on|off]` (without an argument: show the setting).
     Wide(Option<bool>),
+    /// `.headers [on|off]` (without an argument: show the setting).
+    Headers(Option<bool>),
+    /// `.nullvalue [TEXT]` (without an argument: show the setting).
+    NullValue(Option<String>),
+    /// `.output [FILE]` (without an argument: results go to the terminal again).
+    Output(Option<PathBuf>),
+    /// `.once FILE`
+    Once(PathBuf),
     /// `.rules`
     Rules,
     /// `.run RULE|all`
@@ -198,6 +222,14 @@ pub fn parse(line: &str) -> Result<MetaCommand, MetaError> {
         }
         ".timer" => on_off(".timer", rest).map(MetaCommand::Timer),
         ".wide" => on_off(".wide", rest).map(MetaCommand::Wide),
+        ".headers" => on_off(".headers", rest).map(MetaCommand::Headers),
+        ".nullvalue" => Ok(MetaCommand::NullValue(
+            (!rest.is_empty()).then(|| unquote(rest).to_string()),
+        )),
+        ".output" => Ok(MetaCommand::Output(
+            (!rest.is_empty()).then(|| unquote(rest).into()),
+        )),
+        ".once" => Ok(MetaCommand::Once(required(".once", "FILE")?.into())),
         ".maxrows" => {
             if rest.is_empty() {
                 return Ok(MetaCommand::MaxRows(None));
@@ -238,7 +270,7 @@ pub fn parse(line: &str) -> Result<MetaCommand, MetaError> {
     }
 }
 
-/// The `on|off` argument of `.timer` and `.wide` (`None` without one).
+/// The `on|off` argument of `.timer`, `.wide` and `.headers` (`None` without one).
 fn on_off(command: &'static str, rest: &str) -> Result<Option<bool>, MetaError> {
     match rest.to_ascii_lowercase().as_str() {
         "" => Ok(None),
@@ -279,6 +311,11 @@ pub fn help() -> String {
         };
         out.push_str(&format!("  {synopsis:width$}  {doc}\n"));
     }
+    out.push_str(
+        "A result sent to a file has every row and is not fitted to the terminal; the file is \
+         replaced atomically after each result (a pipe or device gets each result as it \
+         comes).\n",
+    );
     out.push_str(
         "Tab completes keywords, tables, columns, rule ids and paths. Ctrl-C cancels a running \
          statement or clears the line; Ctrl-D leaves.\n",
@@ -359,6 +396,29 @@ mod tests {
         assert_eq!(parse(".wide on"), Ok(MetaCommand::Wide(Some(true))));
         assert_eq!(parse(".wide off"), Ok(MetaCommand::Wide(Some(false))));
         assert_eq!(parse(".wide"), Ok(MetaCommand::Wide(None)));
+        assert_eq!(parse(".headers off"), Ok(MetaCommand::Headers(Some(false))));
+        assert_eq!(
+            parse(".nullvalue '∅'"),
+            Ok(MetaCommand::NullValue(Some("∅".into())))
+        );
+        assert_eq!(
+            parse(".nullvalue ''"),
+            Ok(MetaCommand::NullValue(Some(String::new())))
+        );
+        assert_eq!(parse(".nullvalue"), Ok(MetaCommand::NullValue(None)));
+        assert_eq!(
+            parse(".output 'out file.csv'"),
+            Ok(MetaCommand::Output(Some("out file.csv".into())))
+        );
+        assert_eq!(parse(".output"), Ok(MetaCommand::Output(None)));
+        assert_eq!(parse(".once x.md"), Ok(MetaCommand::Once("x.md".into())));
+        assert!(matches!(
+            parse(".once"),
+            Err(MetaError::MissingArgument {
+                command: ".once",
+                ..
+            })
+        ));
         assert_eq!(parse(".timer on"), Ok(MetaCommand::Timer(Some(true))));
         assert_eq!(parse(".timer off"), Ok(MetaCommand::Timer(Some(false))));
         assert_eq!(parse(".maxrows 5"), Ok(MetaCommand::MaxRows(Some(5))));

@@ -1,6 +1,7 @@
-//! The loops: the line editor on a terminal (prompt with the source, completion, hints,
-//! highlighting, multi-line statements, history in the user's data directory), or plain line
-//! reading when stdin is not a terminal (no prompt, no colour, exit status 1 if anything failed).
+//! The loops: the line editor on a terminal (the init file first, then prompt with the source,
+//! completion, hints, highlighting, multi-line statements, history in the user's data
+//! directory), or plain line reading when stdin is not a terminal (no prompt, no colour, no init
+//! file, exit status 1 if anything failed).
 
 use std::io::{self, BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -28,10 +29,16 @@ pub fn history_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("devquery").join("history"))
 }
 
-/// Runs the session: the line editor when stdin is a terminal, else a script read from stdin.
-/// Returns the exit status.
-pub async fn run(session: Session) -> Result<u8, ShellError> {
+/// Runs the session: the line editor when stdin is a terminal (after the init file, see
+/// [`crate::init`]), else a script read from stdin. Returns the exit status.
+pub async fn run(mut session: Session) -> Result<u8, ShellError> {
     if io::stdin().is_terminal() {
+        if session.init_enabled()
+            && let Some(path) = crate::init::init_file()
+            && session.run_init(&path).await? == Flow::Quit
+        {
+            return Ok(0);
+        }
         interactive(session, history_path()).await
     } else {
         script(session, io::stdin().lock()).await

@@ -14,6 +14,7 @@ use devquery_engine::datafusion::arrow::array::{Array, AsArray};
 use devquery_engine::datafusion::arrow::compute::cast;
 use devquery_engine::datafusion::arrow::datatypes::{DataType, SchemaRef};
 use devquery_engine::datafusion::arrow::record_batch::RecordBatch;
+use devquery_engine::outfile::write_bytes;
 use devquery_engine::output::{TextLayout, terminal_width};
 use devquery_engine::{
     Engine, EngineError, EngineOptions, OutputFormat, SnapshotInfo, Statement, split_statements,
@@ -21,10 +22,13 @@ use devquery_engine::{
 };
 use devquery_model::{catalog, find, spec_type_name};
 
+use crate::caret;
 use crate::complete::CompletionData;
 use crate::error::ShellError;
 use crate::input::StatementBuffer;
 use crate::meta::{self, MetaCommand, RunTarget};
+use crate::presentation::{self, Presentation};
+use crate::redirect::{Output, Redirect};
 use crate::source::{LiveSource, RuleOutput, RuleSource};
 
 /// How results are shown.
@@ -117,13 +121,20 @@ pub struct Session {
     data: Arc<CompletionData>,
     /// Output settings.
     pub settings: Settings,
+    /// Column names and NULL text (`.headers`, `.nullvalue`).
+    pub presentation: Presentation,
     failed: bool,
     depth: usize,
-    out: Box<dyn Write + Send>,
+    /// Results: the terminal, or captured for `.output` / `.once`.
+    out: Output,
     err: Box<dyn Write + Send>,
     /// Results go to the terminal's stdout (not redirected by [`Session::with_output`]), so
     /// tables are fitted to its width.
     fit_terminal: bool,
+    /// Where results go instead of the terminal (`.output FILE`, `.once FILE`).
+    redirect: Option<Redirect>,
+    /// The interactive shell runs the init file at start ([`crate::init`]).
+    init: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -140,6 +151,7 @@ impl Session {
     /// A session over an engine whose data is already there (the demo estate, a dataset).
     pub fn new(engine: Engine, label: impl Into<String>) -> Self {
         let options = engine.options().clone();
+        caret::collect_spans(&engine);
         Self {
             engine,
             options,
@@ -150,11 +162,14 @@ impl Session {
             rules_missing: "rules are not available in this build".into(),
             data: Arc::new(CompletionData::from_catalog(Vec::new())),
             settings: Settings::default(),
+            presentation: Presentation::default(),
             failed: false,
             depth: 0,
-            out: Box::new(io::stdout()),
+            out: Output::new(Box::new(io::stdout())),
             err: Box::new(io::stderr()),
             fit_terminal: true,
+            redirect: None,
+            init: true,
         }
     }
 
@@ -197,10 +212,32 @@ impl Session {
 
     /// Redirects results and messages (tests).
     pub fn with_output(mut self, out: Box<dyn Write + Send>, err: Box<dyn Write + Send>) -> Self {
-        self.out = out;
+        self.out = Output::new(out);
         self.err = err;
         self.fit_terminal = false;
         self
+    }
+
+    /// Whether the interactive shell runs the init file at start (on by default; `--no-init`
+    /// turns it off).
+    pub fn with_init(mut self, on: bool) -> Self {
+        self.init = on;
+        self
+    }
+
+    /// True when the interactive shell is to run the init file.
+    pub fn init_enabled(&self) -> bool {
+        self.init
+    }
+
+    /// Runs the init file at `path` (statements and meta-commands, as `.read` does), saying so
+    /// on stderr.
+    pub async fn run_init(&mut self, path: &Path) -> Result<Flow, ShellError> {
+        self.info(format!(
+            "running the init file {} (--no-init skips it)",
+            path.display()
+        ))?;
+        self.read(path).await
     }
 
     /// The source label shown in the prompt.
@@ -287,7 +324,14 @@ impl Session {
         Ok(Flow::Continue)
     }
 
+    /// Runs one statement; its result goes to the terminal or, redirected, to the file.
     async fn run_statement(&mut self, statement: Statement) -> Result<Flow, ShellError> {
+        let flow = self.execute_statement(statement).await?;
+        self.end_unit(true).await?;
+        Ok(flow)
+    }
+
+    async fn execute_statement(&mut self, statement: Statement) -> Result<Flow, ShellError> {
         let started = Instant::now();
         let wanted: Vec<String> = self
             .data
@@ -301,13 +345,19 @@ impl Session {
             None => return Ok(Flow::Continue),
         }
         let engine = self.engine.clone();
+        let text = statement.text.clone();
         tracing::debug!(sql = %statement.text, "running statement");
         match cancellable(async move { engine.execute(&statement).await }).await {
             Race::Done(Ok(output)) => {
                 self.print_result(&output.schema, &output.batches)?;
                 self.print_timer(started, rows(&output.batches))?;
             }
-            Race::Done(Err(e)) => self.error(engine_message(&e))?,
+            Race::Done(Err(e)) => {
+                self.error(engine_message(&e))?;
+                if let Some(lines) = caret::caret(&e, &text) {
+                    self.info(lines)?;
+                }
+            }
             Race::Failed(e) => self.error(format!("the statement crashed: {e}"))?,
             Race::Cancelled => return self.cancelled(),
         }
@@ -390,11 +440,15 @@ impl Session {
         catalog().into_iter().map(|s| s.name.to_string()).collect()
     }
 
-    /// Prints a result in the current mode, cut to `maxrows` in table mode.
+    /// Prints a result in the current mode, cut to `maxrows` in table mode on the terminal (a
+    /// file gets every row), without column names after `.headers off`.
     fn print_result(&mut self, schema: &SchemaRef, batches: &[RecordBatch]) -> io::Result<()> {
         let total = rows(batches);
         let limit = self.settings.maxrows;
-        let cut = self.settings.mode == OutputFormat::Table && limit > 0 && total > limit;
+        let cut = self.settings.mode == OutputFormat::Table
+            && limit > 0
+            && total > limit
+            && self.redirect.is_none();
         let shown = if cut {
             truncate(batches, limit)
         } else {
@@ -409,6 +463,9 @@ impl Session {
         {
             return self.error(format!("formatting the result: {e}"));
         }
+        if !self.presentation.headers {
+            buf = presentation::without_header(self.settings.mode, &buf);
+        }
         self.out.write_all(&buf)?;
         if cut {
             writeln!(
@@ -421,17 +478,18 @@ impl Session {
     }
 
     /// How results are laid out: in table mode fitted to the terminal's width, unless
-    /// `.wide on` or the output is not the terminal; NULL shown as `NULL`.
+    /// `.wide on` or the output is not the terminal (a file, a pipe); NULL shown as
+    /// `.nullvalue` says (`NULL` by default).
     fn layout(&self) -> TextLayout {
-        let max_width = if self.settings.wide || !self.fit_terminal {
+        let max_width = if self.settings.wide || !self.fit_terminal || self.redirect.is_some() {
             None
         } else {
             terminal_width()
         };
         TextLayout {
             max_width,
+            null: self.presentation.null.clone(),
             wide_hint: ".wide on or .mode line shows every column".to_string(),
-            ..TextLayout::default()
         }
     }
 
@@ -460,39 +518,27 @@ impl Session {
         writeln!(self.err, "{message}")
     }
 
-    /// Runs one meta-command line.
+    /// Runs one meta-command line; what it prints as results goes where statements' results go
+    /// (see [`Session::end_unit`]).
     pub async fn run_meta(&mut self, line: &str) -> Result<Flow, ShellError> {
-        let command = match meta::parse(line) {
-            Ok(c) => c,
+        let flow = match meta::parse(line) {
+            Ok(command) => self.dispatch_meta(command).await?,
             Err(e) => {
                 self.error(e)?;
-                return Ok(Flow::Continue);
+                Flow::Continue
             }
         };
+        self.end_unit(false).await?;
+        Ok(flow)
+    }
+
+    async fn dispatch_meta(&mut self, command: MetaCommand) -> Result<Flow, ShellError> {
         match command {
             MetaCommand::Help => write!(self.out, "{}", meta::help())?,
             MetaCommand::Tables => self.list_tables()?,
             MetaCommand::Schema(table) => self.schema(table.as_deref())?,
-            MetaCommand::Mode(None) => {
-                let name = mode_name(self.settings.mode);
-                self.info(format!("mode: {name}"))?;
-            }
-            MetaCommand::Mode(Some(mode)) => self.settings.mode = mode,
-            MetaCommand::Timer(None) => {
-                let on = if self.settings.timer { "on" } else { "off" };
-                self.info(format!("timer: {on}"))?;
-            }
-            MetaCommand::Timer(Some(on)) => self.settings.timer = on,
-            MetaCommand::MaxRows(None) => {
-                let n = self.settings.maxrows;
-                self.info(format!("maxrows: {n} (0 = all)"))?;
-            }
-            MetaCommand::MaxRows(Some(n)) => self.settings.maxrows = n,
-            MetaCommand::Wide(None) => {
-                let on = if self.settings.wide { "on" } else { "off" };
-                self.info(format!("wide: {on}"))?;
-            }
-            MetaCommand::Wide(Some(on)) => self.settings.wide = on,
+            MetaCommand::Output(path) => self.set_redirect(path, false)?,
+            MetaCommand::Once(path) => self.set_redirect(Some(path), true)?,
             MetaCommand::Rules => self.list_rules()?,
             MetaCommand::Run(target) => return self.run_rules(target).await,
             MetaCommand::Read(path) => return self.read(&path).await,
@@ -500,8 +546,107 @@ impl Session {
             MetaCommand::Save(dir) => return self.save(&dir).await,
             MetaCommand::Refresh => return self.refresh().await,
             MetaCommand::Quit => return Ok(Flow::Quit),
+            setting => self.setting(setting)?,
         }
         Ok(Flow::Continue)
+    }
+
+    /// The commands that show or change a setting (`.mode`, `.timer`, `.maxrows`, `.wide`,
+    /// `.headers`, `.nullvalue`); the others are run by [`Session::dispatch_meta`].
+    fn setting(&mut self, command: MetaCommand) -> io::Result<()> {
+        let on_off = |on: bool| if on { "on" } else { "off" };
+        match command {
+            MetaCommand::Mode(None) => {
+                let name = mode_name(self.settings.mode);
+                return self.info(format!("mode: {name}"));
+            }
+            MetaCommand::Mode(Some(mode)) => self.settings.mode = mode,
+            MetaCommand::Timer(None) => {
+                return self.info(format!("timer: {}", on_off(self.settings.timer)));
+            }
+            MetaCommand::Timer(Some(on)) => self.settings.timer = on,
+            MetaCommand::MaxRows(None) => {
+                let n = self.settings.maxrows;
+                return self.info(format!("maxrows: {n} (0 = all)"));
+            }
+            MetaCommand::MaxRows(Some(n)) => self.settings.maxrows = n,
+            MetaCommand::Wide(None) => {
+                return self.info(format!("wide: {}", on_off(self.settings.wide)));
+            }
+            MetaCommand::Wide(Some(on)) => self.settings.wide = on,
+            MetaCommand::Headers(None) => {
+                return self.info(format!("headers: {}", on_off(self.presentation.headers)));
+            }
+            MetaCommand::Headers(Some(on)) => self.presentation.headers = on,
+            MetaCommand::NullValue(None) => {
+                let null = self.presentation.null.clone();
+                return self.info(format!("nullvalue: '{null}'"));
+            }
+            MetaCommand::NullValue(Some(text)) => self.presentation.null = text,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// `.output [FILE]` and `.once FILE`: results go to `path` (see [`crate::redirect`]), or
+    /// to the terminal again without one.
+    fn set_redirect(&mut self, path: Option<PathBuf>, once: bool) -> io::Result<()> {
+        self.redirect = None;
+        self.out.release();
+        let Some(path) = path else {
+            return Ok(());
+        };
+        match Redirect::open(path, once) {
+            Ok(redirect) => {
+                self.redirect = Some(redirect);
+                self.out.capture();
+                Ok(())
+            }
+            Err(e) => {
+                let command = if once { ".once" } else { ".output" };
+                self.error(format!("{command} {e}; results go to the terminal"))
+            }
+        }
+    }
+
+    /// The end of one statement (`statement`) or meta-command: a redirected result is written
+    /// to its file, and `.once` ends. A meta-command that printed nothing (`.mode csv`) leaves
+    /// `.once` waiting for the next result.
+    async fn end_unit(&mut self, statement: bool) -> io::Result<()> {
+        let Some(redirect) = self.redirect.as_mut() else {
+            return Ok(());
+        };
+        let result = self.out.take_captured();
+        if result.is_empty() && !statement {
+            return Ok(());
+        }
+        let path = redirect.path().to_path_buf();
+        let bytes = (!result.is_empty()).then(|| redirect.stage(result));
+        if redirect.once() {
+            self.redirect = None;
+            self.out.release();
+        }
+        match bytes {
+            Some(bytes) => self.write_redirected(path, bytes).await,
+            None if statement && self.redirect.is_none() => {
+                self.info(format!("{} not written: no result", path.display()))
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Writes `bytes` to `path` through the engine's output writer, on a blocking thread that a
+    /// Ctrl-C stops waiting for (a named pipe blocks until it has a reader).
+    async fn write_redirected(&mut self, path: PathBuf, bytes: Vec<u8>) -> io::Result<()> {
+        let target = path.clone();
+        let job = tokio::task::spawn_blocking(move || write_bytes(&target, &bytes));
+        match cancellable(job).await {
+            Race::Done(Ok(Ok(()))) => Ok(()),
+            Race::Done(Ok(Err(e))) => self.error(format!("result not written: {e}")),
+            Race::Done(Err(e)) => self.error(format!("writing {}: {e}", path.display())),
+            Race::Failed(e) => self.error(format!("writing {}: {e}", path.display())),
+            Race::Cancelled => self.error(format!("writing {} cancelled", path.display())),
+        }
     }
 
     fn list_tables(&mut self) -> io::Result<()> {
@@ -673,10 +818,16 @@ impl Session {
         flow
     }
 
+    /// Switches to `engine`, its errors carrying positions for carets.
+    fn set_engine(&mut self, engine: Engine) {
+        caret::collect_spans(&engine);
+        self.engine = engine;
+    }
+
     async fn open_snapshot(&mut self, dir: &Path) -> io::Result<()> {
         match Engine::from_snapshot(dir, self.options.clone()).await {
             Ok((engine, manifest)) => {
-                self.engine = engine;
+                self.set_engine(engine);
                 self.origin = Origin::Snapshot(dir.to_path_buf());
                 self.label = snapshot_label(dir);
                 self.loaded.clear();
@@ -729,7 +880,7 @@ impl Session {
         match &self.origin {
             Origin::Live(_) => {
                 match Engine::new(self.options.clone()) {
-                    Ok(engine) => self.engine = engine,
+                    Ok(engine) => self.set_engine(engine),
                     Err(e) => {
                         self.error(e)?;
                         return Ok(Flow::Continue);
@@ -1129,5 +1280,132 @@ mod tests {
         let text = out.text();
         assert!(text.contains("| 42"), "{text}");
         assert!(text.contains("seven\n7"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn once_writes_one_result_then_stdout_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("once.csv");
+        let (mut s, out, err) = session();
+        // `.mode csv` prints nothing, so `.once` waits for the statement after it.
+        let script = format!(
+            ".once {}\n.mode csv\nselect 1 as first;\nselect 2 as second;",
+            file.display()
+        );
+        run(&mut s, &script).await;
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), "first\n1\n");
+        let text = out.text();
+        assert!(!text.contains("first"), "{text}");
+        assert!(text.contains("second\n2\n"), "{text}");
+        assert!(!s.failed(), "{}", err.text());
+    }
+
+    #[tokio::test]
+    async fn output_keeps_every_result_until_reset() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("out.csv");
+        std::fs::write(&file, "old\n").expect("write");
+        let (mut s, out, err) = session();
+        let script = format!(
+            ".mode csv\n.output {}\nselect 1 as a;\nselect nope;\nselect 2 as b;\n.output\nselect 3 as c;",
+            file.display()
+        );
+        run(&mut s, &script).await;
+        let written = std::fs::read_to_string(&file).expect("read");
+        assert_eq!(written, "a\n1\nb\n2\n");
+        assert_eq!(out.text(), "c\n3\n");
+        assert!(err.text().contains("nope"), "{}", err.text());
+    }
+
+    #[tokio::test]
+    async fn a_file_gets_every_row() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("all.txt");
+        let (mut s, out, err) = session();
+        let script = format!(
+            ".maxrows 2\n.output {}\nselect * from generate_series(1, 5);\n.output",
+            file.display()
+        );
+        run(&mut s, &script).await;
+        let written = std::fs::read_to_string(&file).expect("read");
+        assert!(written.contains("| 5 "), "{written}");
+        assert!(!written.contains("more rows"), "{written}");
+        assert!(out.text().is_empty(), "{}", out.text());
+        assert!(!s.failed(), "{}", err.text());
+    }
+
+    #[tokio::test]
+    async fn headers_off_leaves_out_column_names() {
+        let (mut s, out, err) = session();
+        run(
+            &mut s,
+            ".headers off\n.mode csv\nselect 1 as a, 'x,y' as b;\n.mode table\nselect 7 as seven;\n.headers",
+        )
+        .await;
+        let text = out.text();
+        assert!(text.starts_with("1,\"x,y\"\n"), "{text}");
+        assert!(!text.contains("a,b") && !text.contains("seven"), "{text}");
+        assert!(text.contains("| 7 "), "{text}");
+        assert!(err.text().contains("headers: off"), "{}", err.text());
+    }
+
+    #[tokio::test]
+    async fn nullvalue_sets_how_null_shows() {
+        let (mut s, out, err) = session();
+        run(
+            &mut s,
+            ".nullvalue '∅'\nselect cast(null as varchar) as a, '' as b;\n.mode line\nselect cast(null as int) as n;\n.nullvalue",
+        )
+        .await;
+        let text = out.text();
+        assert!(text.contains("| ∅ |   |"), "{text}");
+        assert!(text.contains("n = ∅"), "{text}");
+        assert!(err.text().contains("nullvalue: '∅'"), "{}", err.text());
+    }
+
+    #[tokio::test]
+    async fn init_file_runs_from_the_config_directory() {
+        let config_home = tempfile::tempdir().expect("tempdir");
+        let xdg = config_home.path().as_os_str();
+        assert_eq!(crate::init::init_file_in(Some(xdg), None), None);
+        let path = config_home.path().join("devquery").join("init.sql");
+        std::fs::create_dir_all(config_home.path().join("devquery")).expect("mkdir");
+        std::fs::write(&path, "-- my defaults\n.mode csv\nselect 5 as five;\n").expect("write");
+        let found = crate::init::init_file_in(Some(xdg), None).expect("init file");
+        assert_eq!(found, path);
+        let (mut s, out, err) = session();
+        let flow = s.run_init(&found).await.expect("init");
+        assert_eq!(flow, Flow::Continue);
+        assert_eq!(s.settings.mode, OutputFormat::Csv);
+        assert!(out.text().contains("five\n5\n"), "{}", out.text());
+        let note = err.text();
+        assert!(note.contains(&path.display().to_string()), "{note}");
+        assert!(!s.failed(), "{note}");
+    }
+
+    /// The line of `err` that ends with `statement_line`, and the caret line under it.
+    fn caret_under(err: &str, statement_line: &str) -> (String, String) {
+        let lines: Vec<&str> = err.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.ends_with(statement_line))
+            .unwrap_or_else(|| panic!("no statement line in {err}"));
+        let caret = lines.get(at + 1).copied().unwrap_or_default();
+        (lines[at].to_string(), caret.to_string())
+    }
+
+    #[tokio::test]
+    async fn errors_put_a_caret_under_the_column() {
+        let (mut s, _, err) = session();
+        run(&mut s, "select nope from repositories;").await;
+        let (line, caret) = caret_under(&err.text(), "select nope from repositories");
+        assert_eq!(caret.trim(), "^", "{}", err.text());
+        assert_eq!(caret.find('^'), line.find("nope"), "{}", err.text());
+
+        let (mut s, _, err) = session();
+        run(&mut s, "select 1\nfrm repositories;").await;
+        let (line, caret) = caret_under(&err.text(), "frm repositories");
+        assert!(line.contains("line 2: "), "{}", err.text());
+        assert_eq!(caret.find('^'), line.find("repositories"), "{}", err.text());
     }
 }

@@ -38,6 +38,11 @@ pub struct ShellArgs {
     #[arg(long)]
     pub timer: bool,
 
+    /// Do not run the init file ($XDG_CONFIG_HOME/devquery/init.sql, else
+    /// ~/.config/devquery/init.sql) that an interactive shell runs at start.
+    #[arg(long)]
+    pub no_init: bool,
+
     // --wide (`.wide on|off` changes it in the session).
     #[command(flatten)]
     pub width: WidthArgs,
@@ -52,6 +57,7 @@ impl Default for ShellArgs {
             mode: OutputFormat::Table,
             maxrows: 40,
             timer: false,
+            no_init: false,
             width: WidthArgs::default(),
             sources: SourceArgs::default(),
         }
@@ -209,12 +215,14 @@ pub async fn run(args: ShellArgs) -> Result<u8> {
         }
         Err(e) => session.with_rules_missing(format!("the rule pack failed to load: {e}")),
     };
-    let session = session.with_settings(Settings {
-        mode: args.mode,
-        timer: args.timer,
-        maxrows: args.maxrows,
-        color: shell_color(),
-        wide: args.width.wide,
-    });
+    let session = session
+        .with_settings(Settings {
+            mode: args.mode,
+            timer: args.timer,
+            maxrows: args.maxrows,
+            color: shell_color(),
+            wide: args.width.wide,
+        })
+        .with_init(!args.no_init);
     Ok(devquery_shell::run(session).await?)
 }
