@@ -24,7 +24,8 @@ pub fn devquery_command(args: &[&str], dir: &Path) -> Command {
         .env_remove("COLUMNS")
         .env("HOME", dir)
         .env("XDG_DATA_HOME", dir.join(".data"))
-        .env("XDG_CACHE_HOME", dir.join(".cache"));
+        .env("XDG_CACHE_HOME", dir.join(".cache"))
+        .env("XDG_CONFIG_HOME", dir.join(".config"));
     for var in TOKEN_VARIABLES {
         cmd.env_remove(var);
     }

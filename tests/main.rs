@@ -3,6 +3,7 @@
 mod checkouts;
 mod cli_conventions;
 mod common;
+mod config;
 mod hostile;
 mod integrity;
 mod local;

@@ -28,6 +28,15 @@ pub struct Cli {
     )]
     pub color: ColorWhen,
 
+    /// Read this configuration file instead of the user's and the project's devquery.toml
+    /// (see the README's "Configuration"); flags still override it.
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Read no configuration file.
+    #[arg(long, global = true)]
+    pub no_config: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -93,6 +102,16 @@ pub struct SourceArgs {
     /// Azure DevOps base URL (Azure DevOps Server, or a fake-forge server).
     #[arg(long, value_name = "URL", default_value = "https://dev.azure.com")]
     pub azure_url: String,
+
+    /// Read the GitHub token from this environment variable instead (its NAME, never the
+    /// token; `[github] token_env` in devquery.toml). Unset or empty is an error.
+    #[arg(long, value_name = "NAME", value_parser = crate::config::EnvName)]
+    pub github_token_env: Option<String>,
+
+    /// Read the Azure DevOps PAT from this environment variable instead (its NAME, never the
+    /// PAT; `[azure] pat_env` in devquery.toml). Unset or empty is an error.
+    #[arg(long, value_name = "NAME", value_parser = crate::config::EnvName)]
+    pub azure_pat_env: Option<String>,
 
     /// Parallel API requests per collector.
     #[arg(long, value_name = "N", default_value_t = 8)]
@@ -184,6 +203,8 @@ impl Default for SourceArgs {
             github_app_key: None,
             azure_org: Vec::new(),
             azure_url: "https://dev.azure.com".into(),
+            github_token_env: None,
+            azure_pat_env: None,
             concurrency: 8,
             max_requests: None,
             cache_dir: None,

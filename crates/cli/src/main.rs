@@ -4,6 +4,7 @@
 mod args;
 mod color;
 mod commands;
+mod config;
 mod demo;
 mod exit;
 mod sources;
@@ -11,7 +12,7 @@ mod stdout;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory;
 
 fn main() -> ExitCode {
     let cli = parse();
@@ -38,15 +39,21 @@ fn main() -> ExitCode {
     }
 }
 
-/// Parses the command line; help and usage errors are printed with the `--color` choice found
-/// in the raw arguments (clap prints them before there is a parsed `--color` to read).
+/// Parses the command line over the configuration files (devquery.toml, see [`config`]); help
+/// and usage errors are printed with the `--color` choice found in the raw arguments (clap
+/// prints them before there is a parsed `--color` to read); a wrong configuration file exits 2.
 fn parse() -> args::Cli {
-    match args::Cli::try_parse() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    match config::parse(&argv) {
         Ok(cli) => cli,
-        Err(e) => {
-            let when = color::from_args(std::env::args_os());
+        Err(config::Failure::Clap(e)) => {
+            let when = color::from_args(argv);
             let cmd = args::Cli::command().color(color::clap_choice(when));
             e.with_cmd(&cmd).exit()
+        }
+        Err(config::Failure::Config(e)) => {
+            eprintln!("error: {e}");
+            std::process::exit(i32::from(exit::USAGE))
         }
     }
 }

@@ -35,6 +35,9 @@ pub async fn collect(sources: &SourceArgs) -> Result<Dataset> {
         opts.base_url = sources.github_url.clone();
         // The token variables depend on the host (GH_ENTERPRISE_TOKEN first off github.com).
         opts.read_token_env();
+        if let Some(name) = &sources.github_token_env {
+            opts.token = Some(named_secret(name, "--github-token-env")?);
+        }
         opts.app = match (sources.github_app_id, &sources.github_app_key) {
             (Some(app_id), Some(key)) => Some(devquery_github::AppAuth {
                 app_id,
@@ -57,6 +60,9 @@ pub async fn collect(sources: &SourceArgs) -> Result<Dataset> {
     if !sources.azure_org.is_empty() {
         let mut opts = devquery_azure_devops::AzureOptions::from_env(sources.azure_org.clone());
         opts.base_url = sources.azure_url.clone();
+        if let Some(name) = &sources.azure_pat_env {
+            opts.pat = Some(named_secret(name, "--azure-pat-env")?);
+        }
         opts.concurrency = sources.concurrency.max(1);
         opts.max_requests = sources.max_requests;
         opts.cache_dir = sources.cache_dir.clone();
@@ -68,6 +74,22 @@ pub async fn collect(sources: &SourceArgs) -> Result<Dataset> {
     }
     filter_dataset(&mut data, &sources.row_filter()).context("applying --org / --repo")?;
     Ok(data)
+}
+
+/// The token in the environment variable `name` (`--github-token-env` / `--azure-pat-env`, or
+/// `token_env` / `pat_env` in devquery.toml): a usage error when it is unset or blank, so that a
+/// misspelt name never falls back to another variable's token.
+fn named_secret(name: &str, flag: &str) -> Result<devquery_github::Secret> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .map(devquery_github::Secret::new)
+        .ok_or_else(|| {
+            crate::exit::usage(format!(
+                "{flag} {name}: the environment variable {name} is not set"
+            ))
+        })
 }
 
 /// Refuses a `--github-url` / `--azure-url` with credentials in it (or not http(s)) with a
