@@ -35,7 +35,6 @@ SELECT
     j.platform, j.host, j.org, j.repo,
     j.path,
     coalesce(
-        CASE WHEN j.secrets_inherit THEN j.key_lines['secrets'] END,
         CASE WHEN regexp_like(coalesce(array_to_string(map_values(j.env), ' '), ''), 'tojson\(\s*secrets\s*\)', 'i') THEN j.key_lines['env'] END,
         d.line, j.line
     ) AS line

@@ -88,9 +88,8 @@ pub(crate) fn parse_workflow(docs: &[Value], sink: &mut Sink<'_>, out: &mut Pars
         collect_secrets(job, &mut secrets);
         secrets.sort();
         secrets.dedup();
-        if row.secrets_inherit == Some(true) && !secrets.iter().any(|s| s == "*") {
-            secrets.insert(0, "*".to_string());
-        }
+        // `secrets: inherit` hands every secret to the called workflow without serialising
+        // any: `secrets_inherit` records it (wf-secrets-inherit), `*` stays for toJSON(secrets).
         row.secrets_referenced = Some(secrets);
         out.jobs.push(row);
         out.steps.extend(steps);

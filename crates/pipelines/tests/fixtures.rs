@@ -190,7 +190,8 @@ fn jobs_runners_containers_and_uses_refs() {
         Some("octo-org/shared/.github/workflows/deploy.yml@v2")
     );
     assert_eq!(call.secrets_inherit, Some(true));
-    assert_eq!(call.secrets_referenced, strs(&["*", "GLOBAL_SECRET"]));
+    // `secrets: inherit` passes secrets on; it serialises none (no `*`).
+    assert_eq!(call.secrets_referenced, strs(&["GLOBAL_SECRET"]));
     assert_eq!(call.permissions_mode.as_deref(), Some("scoped"));
     assert_eq!(steps(&p, "call").len(), 0);
 
