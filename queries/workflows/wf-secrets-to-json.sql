@@ -2,7 +2,7 @@
 -- title: toJSON(secrets) exposes every secret
 -- severity: medium
 -- platforms: github
--- description: A job serialises the whole secrets context, handing every repository, organisation and environment secret to one step.
+-- description: A job serialises the whole secrets context (toJSON(secrets)) or indexes it with an expression (secrets[...]), handing every repository, organisation and environment secret to one step.
 -- remediation: Reference only the secrets the step needs (secrets.NAME) instead of toJSON(secrets).
 -- tactics: credential-access
 -- references: zizmor overprovisioned-secrets
@@ -18,12 +18,13 @@ dumps AS (
     -- the first step that serialises the secrets context: its script, env or inputs
     SELECT platform, host, org, repo, path, job_id,
         min(CASE
-            WHEN regexp_like(script_text, 'tojson\(\s*secrets\s*\)', 'i') THEN coalesce(key_lines['run'], key_lines['with'], line)
-            WHEN regexp_like(env_text, 'tojson\(\s*secrets\s*\)', 'i') THEN coalesce(key_lines['env'], line)
-            WHEN regexp_like(with_text, 'tojson\(\s*secrets\s*\)', 'i') THEN coalesce(key_lines['with'], line)
+            WHEN regexp_like(script_text, 'tojson\(\s*secrets\s*\)|secrets\s*\[', 'i') THEN coalesce(key_lines['run'], key_lines['with'], line)
+            WHEN regexp_like(env_text, 'tojson\(\s*secrets\s*\)|secrets\s*\[', 'i') THEN coalesce(key_lines['env'], line)
+            WHEN regexp_like(with_text, 'tojson\(\s*secrets\s*\)|secrets\s*\[', 'i') THEN coalesce(key_lines['with'], line)
         END) AS line
     FROM step_text
-    WHERE script_text ILIKE '%tojson%' OR env_text ILIKE '%tojson%' OR with_text ILIKE '%tojson%'
+    -- toJSON(secrets), or secrets[...] indexed by an expression: both expose the whole context
+    WHERE script_text ILIKE '%secrets%' OR env_text ILIKE '%secrets%' OR with_text ILIKE '%secrets%'
     GROUP BY platform, host, org, repo, path, job_id
 )
 SELECT
@@ -35,7 +36,7 @@ SELECT
     j.platform, j.host, j.org, j.repo,
     j.path,
     coalesce(
-        CASE WHEN regexp_like(coalesce(array_to_string(map_values(j.env), ' '), ''), 'tojson\(\s*secrets\s*\)', 'i') THEN j.key_lines['env'] END,
+        CASE WHEN regexp_like(coalesce(array_to_string(map_values(j.env), ' '), ''), 'tojson\(\s*secrets\s*\)|secrets\s*\[', 'i') THEN j.key_lines['env'] END,
         d.line, j.line
     ) AS line
 FROM pipeline_jobs j
