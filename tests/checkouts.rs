@@ -402,3 +402,47 @@ fn every_sarif_result_has_a_physical_location() {
     problems.extend(crate::common::sarif_schema_errors(&sarif));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The ids of the rules in `state` (`fail`, `empty`, …) of a JSON report.
+fn rules_in(doc: &Value, state: &str) -> std::collections::BTreeSet<String> {
+    rules(doc)
+        .iter()
+        .filter(|r| rule_status(r) == state)
+        .filter_map(|r| r["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn workflow_files_stored_elsewhere_are_read_by_their_shape() {
+    // The same workflows, once in `.github/workflows/` and once flattened into one directory
+    // under other names (an export, a corpus): the same rules fail, and none has nothing to
+    // check because its input went unseen.
+    let (tmp, root) = checkouts();
+    let web = root.join("web");
+    let flat = tmp.path().join("flat").join("web");
+    std::fs::create_dir_all(&flat).expect("flat dir");
+    for entry in std::fs::read_dir(web.join(".github/workflows"))
+        .expect("workflows")
+        .flatten()
+    {
+        let name = format!(
+            ".github__workflows__{}",
+            entry.file_name().to_string_lossy()
+        );
+        std::fs::copy(entry.path(), flat.join(name)).expect("copy workflow");
+    }
+    let nested = report(tmp.path(), &web, "json");
+    let flattened = report(tmp.path(), &flat, "json");
+    let failing = rules_in(&nested, "fail");
+    assert!(
+        failing.contains("wf-dangerous-trigger-checkout"),
+        "{failing:?}"
+    );
+    assert_eq!(rules_in(&flattened, "fail"), failing);
+    let empty = rules_in(&flattened, "empty");
+    assert!(empty.iter().all(|id| !failing.contains(id)), "{empty:?}");
+    assert_eq!(
+        flattened["summary"]["rules_passing"],
+        nested["summary"]["rules_passing"]
+    );
+}

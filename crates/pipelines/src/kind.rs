@@ -213,6 +213,24 @@ pub(crate) fn looks_like_azure(text: &str) -> bool {
         })
 }
 
+/// Whether a YAML text has the shape of a GitHub Actions workflow wherever it is stored (a
+/// directory of exported workflows, a renamed copy): a top-level `on` (also quoted, or `true`
+/// as YAML 1.1 reads it) and a top-level `jobs` mapping of job ids (not a list, which is Azure's
+/// shape). Judged line by line like [`looks_like_azure`].
+pub(crate) fn looks_like_github_workflow(text: &str) -> bool {
+    let keys = top_level_keys(text);
+    let on = keys.iter().any(|t| matches!(t.key, "on" | "true"));
+    let jobs = keys.iter().any(|t| {
+        t.key == "jobs"
+            && t.value.is_empty()
+            && t.body.first().is_some_and(|l| {
+                let l = l.trim_start();
+                !is_item(l) && mapping_key(l).is_some()
+            })
+    });
+    on && jobs
+}
+
 /// Splits a YAML text into its top-level keys (column 0), each with the lines below it.
 fn top_level_keys(text: &str) -> Vec<TopKey<'_>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -436,6 +454,29 @@ mod tests {
         ];
         for text in other {
             assert!(!looks_like_azure(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn github_workflows_by_shape() {
+        let workflows = [
+            "name: ci\non: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n",
+            "\u{feff}'on':\n  pull_request_target:\njobs:\n  t:\n    steps: []\n",
+            "\"on\": [push]\n# jobs\njobs:\n  # first\n  a:\n    uses: o/r/.github/workflows/x.yml@v1\n",
+        ];
+        for text in workflows {
+            assert!(looks_like_github_workflow(text), "{text}");
+        }
+        let other = [
+            // Azure: jobs is a list.
+            "trigger: none\njobs:\n- job: a\n  steps: []\n",
+            // An action, a compose file, a workflow without jobs.
+            "name: a\nruns:\n  using: node20\n",
+            "services:\n  db:\n    image: postgres\n",
+            "on: push\n",
+        ];
+        for text in other {
+            assert!(!looks_like_github_workflow(text), "{text}");
         }
     }
 }

@@ -256,7 +256,8 @@ pub fn write(
     Ok(())
 }
 
-/// "81 rules: 12 failing, 60 passing, 8 not applicable, 1 errored · findings: 40 fail, …".
+/// "81 rules: 12 failing, 58 passing, 2 with nothing to check, 8 not applicable, 1 errored ·
+/// findings: 40 fail, …".
 fn totals_line(s: &Summary) -> String {
     format!("{} · {}", summary::rules_line(s), summary::findings_line(s))
 }

@@ -137,6 +137,7 @@ pub fn write(
         (s.rules_failing, "failing rules"),
         (s.rules_errored, "errored rules"),
         (s.rules_not_applicable, "not applicable rules"),
+        (s.rules_empty, "rules with nothing to check"),
         (s.totals.fail, "failing findings"),
         (s.totals.pass, "passing"),
         (s.totals.unknown, "unknown"),

@@ -108,8 +108,10 @@ pub struct SummaryOut {
     pub rules: usize,
     /// Failing rules.
     pub rules_failing: usize,
-    /// Passing rules.
+    /// Passing rules (judged at least one resource, failed none).
     pub rules_passing: usize,
+    /// Rules that found nothing to judge in the source (never counted as passing).
+    pub rules_empty: usize,
     /// Errored rules.
     pub rules_errored: usize,
     /// Rules whose inputs the source cannot provide (never counted as passing).
@@ -246,6 +248,7 @@ pub fn document(report: &RunReport, options: &Options) -> Document {
             rules: s.rules,
             rules_failing: s.rules_failing,
             rules_passing: s.rules_passing,
+            rules_empty: s.rules_empty,
             rules_errored: s.rules_errored,
             rules_not_applicable: s.rules_not_applicable,
             highest_failing_severity: report.highest_failing().map(|s| s.to_string()),

@@ -65,10 +65,11 @@ pub fn write(
     }
     writeln!(
         out,
-        "**{} rules**: {} failing, {} passing, {} not applicable, {} errored. **Findings**: {} fail, {} pass, {} unknown, {} suppressed.\n",
+        "**{} rules**: {} failing, {} passing, {} with nothing to check, {} not applicable, {} errored. **Findings**: {} fail, {} pass, {} unknown, {} suppressed.\n",
         s.rules,
         s.rules_failing,
         s.rules_passing,
+        s.rules_empty,
         s.rules_not_applicable,
         s.rules_errored,
         s.totals.fail,

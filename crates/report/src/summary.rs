@@ -26,8 +26,11 @@ pub struct Summary {
     pub rules_failing: usize,
     /// Rules that errored.
     pub rules_errored: usize,
-    /// Rules without a failing finding, without error and applicable to the source.
+    /// Rules that judged at least one resource and failed none.
     pub rules_passing: usize,
+    /// Rules that ran but found nothing to judge (no workflow, no repository, … in the source):
+    /// shown apart, never counted as passing.
+    pub rules_empty: usize,
     /// Rules whose inputs the source cannot provide (never counted as passing).
     pub rules_not_applicable: usize,
     /// Finding counts.
@@ -57,6 +60,8 @@ pub fn summarize(report: &RunReport) -> Summary {
             s.rules_not_applicable += 1;
         } else if failing {
             s.rules_failing += 1;
+        } else if r.counts.total() == 0 {
+            s.rules_empty += 1;
         } else {
             s.rules_passing += 1;
         }
@@ -76,11 +81,16 @@ pub fn summarize(report: &RunReport) -> Summary {
     s
 }
 
-/// "81 rules: 12 failing, 60 passing, 8 not applicable, 1 errored".
+/// "81 rules: 12 failing, 58 passing, 2 with nothing to check, 8 not applicable, 1 errored".
 pub fn rules_line(s: &Summary) -> String {
     format!(
-        "{} rules: {} failing, {} passing, {} not applicable, {} errored",
-        s.rules, s.rules_failing, s.rules_passing, s.rules_not_applicable, s.rules_errored
+        "{} rules: {} failing, {} passing, {} with nothing to check, {} not applicable, {} errored",
+        s.rules,
+        s.rules_failing,
+        s.rules_passing,
+        s.rules_empty,
+        s.rules_not_applicable,
+        s.rules_errored
     )
 }
 
@@ -155,12 +165,13 @@ pub fn rule_state(r: &RuleResult) -> &'static str {
     r.state().as_str()
 }
 
-/// The state as words for people: `not applicable` instead of `not_applicable`.
+/// The state as words for people: `not applicable` instead of `not_applicable`, `nothing to
+/// check` instead of `empty`.
 pub fn state_words(state: &str) -> &str {
-    if state == "not_applicable" {
-        "not applicable"
-    } else {
-        state
+    match state {
+        "not_applicable" => "not applicable",
+        "empty" => "nothing to check",
+        other => other,
     }
 }
 

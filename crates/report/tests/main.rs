@@ -370,7 +370,7 @@ mod locations_and_not_applicable {
     fn table_counts_and_marks_not_applicable() {
         let text = render(Format::Table);
         assert!(
-            text.contains("5 rules: 2 failing, 1 passing, 1 not applicable, 1 errored"),
+            text.contains("5 rules: 2 failing, 1 passing, 0 with nothing to check, 1 not applicable, 1 errored"),
             "{text}"
         );
         let row = text

@@ -1,6 +1,8 @@
 //! Which directories under a `--path` are repositories, and which of their files are pipeline
-//! files: by path (see [`crate::detect_kind`]), and Azure Pipelines files by shape anywhere in
-//! the checkout (see [`crate::kind::looks_like_azure`]).
+//! files: by path (see [`crate::detect_kind`]), and Azure Pipelines files and GitHub workflows
+//! by shape anywhere in the checkout (see [`crate::kind::looks_like_azure`] and
+//! [`crate::kind::looks_like_github_workflow`]), so a directory of exported or renamed workflow
+//! files is read too.
 //!
 //! A path with a version-control marker (`.git`, `.hg`, `.svn`, `.jj`) or a pipeline file at
 //! its root is one checkout. Otherwise it is a directory of checkouts when at least one child
@@ -18,7 +20,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use super::read;
-use crate::kind::{detect_kind, is_yaml, kinds, looks_like_azure};
+use crate::kind::{detect_kind, is_yaml, kinds, looks_like_azure, looks_like_github_workflow};
 
 /// Directories never walked.
 const SKIP_DIRS: &[&str] = &[
@@ -156,7 +158,7 @@ pub(crate) fn find(dir: &Path) -> Checkout {
 }
 
 /// Lists a file when its path names a pipeline file (whatever it is: reading it decides), or
-/// when it is a generic YAML file with the shape of an Azure Pipelines file.
+/// when it is a generic YAML file with the shape of an Azure Pipelines file or a workflow.
 fn consider(checkout: &mut Checkout, e: &walkdir::DirEntry) {
     let Ok(rel) = e.path().strip_prefix(&checkout.dir) else {
         return;
@@ -171,8 +173,10 @@ fn consider(checkout: &mut Checkout, e: &walkdir::DirEntry) {
     };
     if let Some(kind) = detect_kind(&rel) {
         checkout.files.push((rel, kind));
-    } else if sniff_candidate(&rel) && azure_by_shape(checkout, &rel) {
-        checkout.files.push((rel, kinds::AZURE_YAML));
+    } else if sniff_candidate(&rel)
+        && let Some(kind) = kind_by_shape(checkout, &rel)
+    {
+        checkout.files.push((rel, kind));
     }
 }
 
@@ -185,15 +189,17 @@ fn sniff_candidate(rel: &str) -> bool {
         && !lower.contains("/.github/workflows/")
 }
 
-/// Whether a YAML file (not larger than [`SNIFF_MAX_BYTES`]) has the shape of an Azure
-/// Pipelines file. Files that cannot be read safely (links leading outside the checkout,
-/// special files), larger files and non-UTF-8 files are not.
-fn azure_by_shape(checkout: &Checkout, rel: &str) -> bool {
+/// The kind a YAML file (not larger than [`SNIFF_MAX_BYTES`]) has by its shape: an Azure
+/// Pipelines file or a GitHub workflow. Files that cannot be read safely (links leading outside
+/// the checkout, special files), larger files and non-UTF-8 files have none.
+fn kind_by_shape(checkout: &Checkout, rel: &str) -> Option<&'static str> {
     match read::checkout_text(&checkout.dir, &checkout.root, rel, SNIFF_MAX_BYTES) {
-        Ok(text) => looks_like_azure(&text),
+        Ok(text) if looks_like_azure(&text) => Some(kinds::AZURE_YAML),
+        Ok(text) if looks_like_github_workflow(&text) => Some(kinds::GITHUB_WORKFLOW),
+        Ok(_) => None,
         Err(why) => {
             tracing::debug!(path = rel, "not sniffed: {why:?}");
-            false
+            None
         }
     }
 }
