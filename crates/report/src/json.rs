@@ -312,18 +312,11 @@ pub fn document(report: &RunReport, options: &Options) -> Document {
                     .iter()
                     .map(|f| {
                         let mut keys = BTreeMap::new();
-                        for (k, v) in [
-                            ("platform", &f.platform),
-                            ("host", &f.host),
-                            ("org", &f.org),
-                            ("project", &f.project),
-                            ("repo", &f.repo),
-                            ("owner", &f.owner),
-                            ("path", &f.path),
-                        ] {
-                            if let Some(v) = v {
-                                keys.insert(k, v.clone());
-                            }
+                        for (k, v) in f.keys() {
+                            keys.insert(k, v.to_string());
+                        }
+                        if let Some(p) = &f.path {
+                            keys.insert("path", p.clone());
                         }
                         if let Some(l) = f.line {
                             keys.insert("line", l.to_string());

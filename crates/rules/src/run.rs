@@ -87,6 +87,23 @@ pub struct Finding {
     pub suppressed_by: Option<Suppression>,
 }
 
+impl Finding {
+    /// The join keys and owner the rule returned, by column name, in a fixed order (for
+    /// properties and keys of the report formats).
+    pub fn keys(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("platform", &self.platform),
+            ("host", &self.host),
+            ("org", &self.org),
+            ("project", &self.project),
+            ("repo", &self.repo),
+            ("owner", &self.owner),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+    }
+}
+
 /// Counts of one rule's findings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {

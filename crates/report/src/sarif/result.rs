@@ -84,17 +84,8 @@ fn properties(f: &Finding) -> Value {
     props.insert("resource".into(), json!(f.resource));
     props.insert("resource_type".into(), json!(f.resource_type));
     props.insert("status".into(), json!(f.status.as_str()));
-    for (k, v) in [
-        ("platform", &f.platform),
-        ("host", &f.host),
-        ("org", &f.org),
-        ("project", &f.project),
-        ("repo", &f.repo),
-        ("owner", &f.owner),
-    ] {
-        if let Some(v) = v {
-            props.insert(k.into(), json!(v));
-        }
+    for (k, v) in f.keys() {
+        props.insert(k.into(), json!(v));
     }
     Value::Object(props)
 }
