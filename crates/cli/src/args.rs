@@ -56,7 +56,7 @@ pub enum Command {
     Rules(commands::rules::RulesArgs),
     /// Interactive SQL shell (the default on a terminal): completion, history, `.help`.
     Shell(commands::shell::ShellArgs),
-    /// The bundled demo estate (rebuild it), and synthetic estates of any size for benchmarks.
+    /// Synthetic estates of any size, for scale benchmarks (`demo generate`).
     Demo(commands::demo::DemoArgs),
     /// Print the shell completion script: bash, zsh, fish, powershell or elvish.
     Completions(commands::completions::CompletionsArgs),

@@ -439,7 +439,7 @@ pub fn read_embedded(files: &[(&str, &'static [u8])]) -> Result<Dataset, EngineE
             if batch.schema().fields() != spec.schema().fields() {
                 return Err(EngineError::snapshot(
                     &path,
-                    "columns differ from the catalogue (rebuild it with `devquery demo build`)",
+                    "columns differ from the catalogue (rebuild it with `devquery-demo-build`)",
                 ));
             }
             data.push_batch(spec.name, batch);

@@ -1,8 +1,3 @@
-//! `devquery demo build`: regenerates the bundled demo estate (`snapshots/demo`) by collecting
-//! the curated fake GitHub and Azure DevOps scenarios with the real collectors (see
-//! [`crate::demo`]), then checks that every bundled rule has both a failing and a passing
-//! finding on it.
-//!
 //! `devquery demo generate`: writes a synthetic estate of any size (`devquery_synth`), streamed
 //! straight to a snapshot, for scale benchmarks.
 
@@ -12,12 +7,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use devquery_engine::{Engine, EngineOptions, SnapshotInfo, write_snapshot};
-use devquery_rules::{RuleSet, RunOptions, Selection, run_rules};
 use devquery_synth::{Options, Progress, SynthError};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::demo::{COLLECTED_AT, Scenarios};
 use crate::exit;
 
 /// Arguments of `devquery demo`.
@@ -30,20 +22,6 @@ pub struct DemoArgs {
 /// Demo subcommands.
 #[derive(Debug, Subcommand)]
 pub enum DemoCommand {
-    /// Build the demo snapshot: serve the demo scenarios on in-process fake GitHub and Azure
-    /// DevOps servers, collect them with the real collectors, write the snapshot and check that
-    /// every bundled rule fails on one resource and passes on another (exit 1 when not).
-    Build {
-        /// Snapshot directory to write.
-        #[arg(long, value_name = "DIR", default_value = "snapshots/demo")]
-        out: PathBuf,
-        /// Fake GitHub scenario (YAML) instead of the bundled `github-demo.yaml`.
-        #[arg(long, value_name = "FILE")]
-        github_scenario: Option<PathBuf>,
-        /// Fake Azure DevOps scenario (YAML) instead of the bundled `azure-rules.yaml`.
-        #[arg(long, value_name = "FILE")]
-        azure_scenario: Option<PathBuf>,
-    },
     /// Generate a synthetic estate of N repositories for scale benchmarks and write it as a
     /// snapshot, streaming (memory does not grow with N). The same options write identical
     /// files.
@@ -71,31 +49,6 @@ pub enum DemoCommand {
 /// Runs the command.
 pub async fn run(args: DemoArgs) -> Result<u8> {
     match args.command {
-        DemoCommand::Build {
-            out,
-            github_scenario,
-            azure_scenario,
-        } => {
-            let scenarios = Scenarios::load(github_scenario.as_deref(), azure_scenario.as_deref())?;
-            let data = crate::demo::build(&scenarios).await?;
-            let info = SnapshotInfo {
-                sources: scenarios.sources(),
-                collected_at: Some(COLLECTED_AT.into()),
-            };
-            let target = out.clone();
-            let manifest =
-                tokio::task::spawn_blocking(move || write_snapshot(&target, &data, &info))
-                    .await??;
-            eprintln!(
-                "wrote demo estate {} ({} rows)",
-                out.display(),
-                manifest.tables.values().sum::<usize>()
-            );
-            for (table, rows) in &manifest.tables {
-                eprintln!("  {table:<24} {rows:>5}");
-            }
-            check(&out).await
-        }
         DemoCommand::Generate {
             repos,
             seed,
@@ -197,48 +150,4 @@ async fn generate(options: Options, out: PathBuf) -> Result<u8> {
         eprintln!("  {table:<24} {n:>10}");
     }
     Ok(0)
-}
-
-/// Runs every bundled rule on the snapshot at `dir` and lists the rules without a failing or
-/// without a passing finding. Returns the exit code: 0 when every rule has both, else 1.
-async fn check(dir: &std::path::Path) -> Result<u8> {
-    let (engine, _) = Engine::from_snapshot(dir, EngineOptions::default())
-        .await
-        .with_context(|| format!("opening {}", dir.display()))?;
-    let set = RuleSet::load(None).map_err(|e| anyhow::anyhow!("loading the bundled rules: {e}"))?;
-    let rules = set
-        .select(&Selection::default())
-        .map_err(|e| anyhow::anyhow!("selecting the bundled rules: {e}"))?;
-    let report = run_rules(&engine, &rules, &RunOptions::now("demo")).await;
-    let mut lacking = Vec::new();
-    for r in &report.results {
-        let mut missing = Vec::new();
-        if let Some(e) = &r.error {
-            missing.push(format!("errored: {e}"));
-        } else {
-            if r.counts.fail == 0 {
-                missing.push("no fail".to_string());
-            }
-            if r.counts.pass == 0 {
-                missing.push("no pass".to_string());
-            }
-        }
-        if !missing.is_empty() {
-            lacking.push(format!("  {:<40} {}", r.rule.id, missing.join(", ")));
-        }
-    }
-    let total = report.results.len();
-    if lacking.is_empty() {
-        eprintln!("all {total} bundled rules have a failing and a passing finding");
-        Ok(0)
-    } else {
-        eprintln!(
-            "{} of {total} bundled rules lack a failing or a passing finding:",
-            lacking.len()
-        );
-        for line in &lacking {
-            eprintln!("{line}");
-        }
-        Ok(1)
-    }
 }
