@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use devquery_collect::{ErrorContext, ErrorRecorder, HttpClient, HttpError};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
 use crate::outcome::{Stop, Unread};
@@ -213,16 +214,28 @@ impl Api {
     }
 }
 
-/// Percent-encodes a query value.
+/// What [`encode`] escapes: everything but RFC 3986's unreserved characters.
+const COMPONENT_ESCAPES: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encodes a path segment or query value (a `/` is escaped too).
 pub(crate) fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
+    utf8_percent_encode(s, COMPONENT_ESCAPES).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_escape_all_but_unreserved_characters() {
+        assert_eq!(encode("Fabrikam-Fiber_1.0~x"), "Fabrikam-Fiber_1.0~x");
+        assert_eq!(encode("My Project"), "My%20Project");
+        assert_eq!(encode("/src/a+b.yml"), "%2Fsrc%2Fa%2Bb.yml");
+        assert_eq!(encode("tok=en&x?"), "tok%3Den%26x%3F");
+        assert_eq!(encode("Projét"), "Proj%C3%A9t");
     }
-    out
 }

@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use devquery_collect::{ErrorContext, ErrorRecorder, HttpClient, HttpError, Progress};
 use devquery_model::Dataset;
 use devquery_model::platform::AZURE_DEVOPS;
@@ -81,10 +83,7 @@ pub async fn collect(opts: &AzureOptions) -> Result<Dataset, Error> {
         return Err(Error::Options("no organisation given (--azure-org)".into()));
     }
     opts.check_base_url()?;
-    let auth = opts
-        .pat
-        .as_ref()
-        .map(|pat| pat.map(|p| format!("Basic {}", base64(format!(":{p}").as_bytes()))));
+    let auth = opts.pat.as_ref().map(|pat| pat.map(basic_auth));
     let headers = vec![(
         reqwest::header::ACCEPT,
         reqwest::header::HeaderValue::from_static("application/json"),
@@ -188,29 +187,10 @@ pub async fn collect(opts: &AzureOptions) -> Result<Dataset, Error> {
     Ok(ds)
 }
 
-/// Standard base64 for the Basic authorization header.
-fn base64(input: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b0 = chunk.first().copied().unwrap_or(0);
-        let b1 = chunk.get(1).copied().unwrap_or(0);
-        let b2 = chunk.get(2).copied().unwrap_or(0);
-        let n = (u32::from(b0) << 16) | (u32::from(b1) << 8) | u32::from(b2);
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if chunk.len() > 2 {
-            T[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    out
+/// The Basic `Authorization` value of a personal access token (an empty user name and the PAT
+/// as password, standard base64), as Azure DevOps expects it.
+fn basic_auth(pat: &str) -> String {
+    format!("Basic {}", STANDARD.encode(format!(":{pat}")))
 }
 
 struct OrgCollector<'a> {
@@ -1127,8 +1107,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base64_and_principal() {
-        assert_eq!(base64(b":pat"), "OnBhdA==");
+    fn basic_auth_and_principal() {
+        assert_eq!(basic_auth("pat"), "Basic OnBhdA==");
+        assert_eq!(basic_auth(""), "Basic Og==");
         assert_eq!(
             split_principal("[proj]\\Project Administrators"),
             (Some("proj".into()), "Project Administrators".into())

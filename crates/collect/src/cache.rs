@@ -7,10 +7,12 @@
 //! members, settings): on Unix, directories the cache creates are mode `0700` and entries `0600`,
 //! and a temporary file is created afresh (never through an existing file or symlink).
 
+use std::hash::Hasher;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use fnv::FnvHasher;
 use serde::{Deserialize, Serialize};
 
 /// A cached response.
@@ -110,12 +112,28 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     options.open(path)?.write_all(bytes)
 }
 
-/// FNV-1a, 64 bits: a stable hash for cache file names.
+/// FNV-1a, 64 bits, of exactly these bytes: a hash for cache file names that is stable across
+/// builds and Rust versions (unlike `DefaultHasher`), so a cache outlives an upgrade.
 fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    let mut h = FnvHasher::default();
+    h.write(bytes);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_hash_urls_with_fnv1a_64() {
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        let url = "https://api.github.com/orgs/acme/repos?per_page=100";
+        assert_eq!(fnv1a64(url.as_bytes()), 0x2bfb_25ee_c040_a1ed);
+        let cache = EtagCache::new("/cache");
+        assert_eq!(
+            cache.path_for(url),
+            Path::new("/cache").join("2bfb25eec040a1ed.json")
+        );
     }
-    h
 }

@@ -3,6 +3,10 @@
 
 use std::fmt;
 
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
 /// A token, PAT or private key held in memory. `Debug` and `Display` print `***`; the only way
 /// to the value is [`Secret::expose`], which should appear only where a header is built.
 #[derive(Clone, PartialEq, Eq)]
@@ -250,26 +254,47 @@ fn looks_like_credential(word: &str) -> bool {
     word.len() >= 6 && !(word.len() < 20 && word.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
-/// Standard or URL-safe base64, padding optional; `None` when `s` is not base64.
+/// How credentials are base64-decoded: padding optional, and stray bits in the last character
+/// ignored (as lenient servers accept them).
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
+const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+const URL_SAFE_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
+
+/// Standard or URL-safe base64, padding optional (any run of trailing `=` is dropped); `None`
+/// when `s` is not base64.
 fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for b in s.trim_end_matches('=').bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
+    let s = s.trim_end_matches('=');
+    STANDARD_LENIENT
+        .decode(s)
+        .or_else(|_| URL_SAFE_LENIENT.decode(s))
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_decoding_accepts_both_alphabets_with_or_without_padding() {
+        let user = b"user:password".to_vec();
+        assert_eq!(base64_decode("dXNlcjpwYXNzd29yZA=="), Some(user.clone()));
+        assert_eq!(base64_decode("dXNlcjpwYXNzd29yZA"), Some(user));
+        assert_eq!(base64_decode("+/8="), Some(vec![0xfb, 0xff]));
+        assert_eq!(base64_decode("-_8"), Some(vec![0xfb, 0xff]));
+        assert_eq!(base64_decode("YQ==="), Some(b"a".to_vec()));
+        assert_eq!(base64_decode("YR"), Some(b"a".to_vec()));
+        assert_eq!(base64_decode(""), Some(Vec::new()));
+        assert_eq!(base64_decode("not base64!"), None);
+        assert_eq!(base64_decode("YQ=x"), None);
     }
-    Some(out)
+
+    #[test]
+    fn basic_credentials_yield_their_decoded_halves() {
+        let v = Secret::new("Basic dXNlcjpwYXNzd29yZA==").variants();
+        assert!(v.iter().any(|x| x == "password"));
+        assert!(v.iter().any(|x| x == "user:password"));
+        assert!(v.iter().any(|x| x == "dXNlcjpwYXNzd29yZA=="));
+    }
 }

@@ -18,13 +18,14 @@ use devquery_model::platform::GITHUB;
 use devquery_model::tables::*;
 use devquery_model::{Dataset, Row};
 use futures::StreamExt;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::{Value, json};
 
 use crate::Error;
 use crate::graphql;
 use crate::json::{b, i, s, sp, status_enabled, strings, ts};
-use crate::options::{GithubOptions, glob_match};
+use crate::options::GithubOptions;
 use crate::outcome::{Outcome, stops_the_run};
 use crate::policy::{PolicyInputs, effective};
 
@@ -1110,11 +1111,68 @@ struct OrgContext {
 struct InactiveRuleset {
     id: String,
     enforcement: String,
+    /// The `ref_name` include patterns as written (the policy row's `branch_pattern`).
     ref_include: Vec<String>,
-    ref_exclude: Vec<String>,
-    repo_include: Vec<String>,
-    repo_exclude: Vec<String>,
+    refs: Condition,
+    repos: Condition,
     bypass: Vec<BypassActor>,
+}
+
+/// A ruleset condition (`ref_name` or `repository_name`): its include and exclude patterns,
+/// compiled once per ruleset. `~ALL` and `~DEFAULT_BRANCH` are [`Target::Any`].
+struct Condition {
+    include: Vec<Target>,
+    exclude: Vec<Target>,
+}
+
+/// One pattern of a condition.
+enum Target {
+    /// `~ALL`, or `~DEFAULT_BRANCH` (the only branch asked about is the default one).
+    Any,
+    /// A pattern read as GitHub reads it (`File.fnmatch` with `FNM_PATHNAME`).
+    Glob(devquery_model::GlobPattern),
+}
+
+impl Target {
+    /// A `ref_name` pattern (`refs/heads/` is optional; branch names are case-sensitive).
+    fn branch(pattern: &str) -> Self {
+        match pattern {
+            "~ALL" | "~DEFAULT_BRANCH" => Self::Any,
+            p => Self::Glob(devquery_model::GlobPattern::fnmatch(
+                p.trim_start_matches("refs/heads/"),
+            )),
+        }
+    }
+
+    /// A `repository_name` pattern (repository names ignore case).
+    fn repository(pattern: &str) -> Self {
+        match pattern {
+            "~ALL" => Self::Any,
+            p => Self::Glob(devquery_model::GlobPattern::fnmatch_ignore_case(p)),
+        }
+    }
+
+    fn is_match(&self, name: &str) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Glob(g) => g.is_match(name),
+        }
+    }
+}
+
+impl Condition {
+    fn new(include: &[String], exclude: &[String], target: fn(&str) -> Target) -> Self {
+        Self {
+            include: include.iter().map(|p| target(p.as_str())).collect(),
+            exclude: exclude.iter().map(|p| target(p.as_str())).collect(),
+        }
+    }
+
+    /// Whether `name` is included and not excluded.
+    fn admits(&self, name: &str) -> bool {
+        self.include.iter().any(|t| t.is_match(name))
+            && !self.exclude.iter().any(|t| t.is_match(name))
+    }
 }
 
 impl InactiveRuleset {
@@ -1135,13 +1193,23 @@ impl InactiveRuleset {
                 })
                 .unwrap_or_default()
         };
+        let ref_include = list("/conditions/ref_name/include");
+        let refs = Condition::new(
+            &ref_include,
+            &list("/conditions/ref_name/exclude"),
+            Target::branch,
+        );
+        let repos = Condition::new(
+            &list("/conditions/repository_name/include"),
+            &list("/conditions/repository_name/exclude"),
+            Target::repository,
+        );
         Some(Self {
             id: id.to_string(),
             enforcement,
-            ref_include: list("/conditions/ref_name/include"),
-            ref_exclude: list("/conditions/ref_name/exclude"),
-            repo_include: list("/conditions/repository_name/include"),
-            repo_exclude: list("/conditions/repository_name/exclude"),
+            ref_include,
+            refs,
+            repos,
             bypass: bypass_actors(detail),
         })
     }
@@ -1149,15 +1217,7 @@ impl InactiveRuleset {
     /// Whether the ruleset targets `branch` (the default branch) of `repo`. Rulesets targeting
     /// repositories by id or custom property are not matched (their scope is not known here).
     fn covers(&self, repo: &str, branch: &str) -> bool {
-        let ref_hit = |p: &String| match p.as_str() {
-            "~ALL" | "~DEFAULT_BRANCH" => true,
-            p => glob_match(p.trim_start_matches("refs/heads/"), branch),
-        };
-        let repo_hit = |p: &String| p == "~ALL" || glob_match(p, repo);
-        self.ref_include.iter().any(ref_hit)
-            && !self.ref_exclude.iter().any(ref_hit)
-            && self.repo_include.iter().any(repo_hit)
-            && !self.repo_exclude.iter().any(repo_hit)
+        self.refs.admits(branch) && self.repos.admits(repo)
     }
 }
 
@@ -1307,17 +1367,18 @@ fn alert_row(k: &Ctx, kind: &str, a: &Value) -> AlertRow {
     )
 }
 
+/// What [`encode_path`] escapes: everything but RFC 3986's unreserved characters and `/`.
+const PATH_ESCAPES: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
+/// A name (repository, branch, environment) percent-encoded for a REST path; `/` is kept, as
+/// GitHub's `{branch}` parameters take it unescaped.
 fn encode_path(path: &str) -> String {
-    let mut out = String::new();
-    for b in path.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    utf8_percent_encode(path, PATH_ESCAPES).to_string()
 }
 
 fn decode_content(v: &Value) -> Option<String> {
@@ -1926,4 +1987,46 @@ async fn collect_repo(
         ));
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ruleset(refs: Value, repos: Value) -> InactiveRuleset {
+        let detail = json!({
+            "enforcement": "evaluate",
+            "target": "branch",
+            "conditions": {"ref_name": refs, "repository_name": repos},
+        });
+        InactiveRuleset::from_detail("7", &detail).unwrap()
+    }
+
+    #[test]
+    fn ruleset_conditions_read_patterns_as_github_does() {
+        let all = json!({"include": ["~ALL"], "exclude": []});
+        let release = ruleset(json!({"include": ["refs/heads/release/*"]}), all.clone());
+        assert!(release.covers("api", "release/1.0"));
+        assert!(!release.covers("api", "release/1.0/hotfix"));
+        assert!(!release.covers("api", "Release/1.0"));
+        assert_eq!(release.ref_include, ["refs/heads/release/*"]);
+
+        let default = ruleset(json!({"include": ["~DEFAULT_BRANCH"]}), all);
+        assert!(default.covers("api", "main"));
+
+        let repos = json!({"include": ["API-*", "web"], "exclude": ["api-legacy*"]});
+        let named = ruleset(json!({"include": ["~ALL"]}), repos);
+        assert!(named.covers("api-gateway", "main"));
+        assert!(named.covers("Web", "main"));
+        assert!(!named.covers("api-legacy-v1", "main"));
+        assert!(!named.covers("docs", "main"));
+    }
+
+    #[test]
+    fn paths_escape_all_but_unreserved_characters_and_slashes() {
+        assert_eq!(encode_path("release/1.0_a-b~c"), "release/1.0_a-b~c");
+        assert_eq!(encode_path("feat #1+x?"), "feat%20%231%2Bx%3F");
+        assert_eq!(encode_path("prod:eu%"), "prod%3Aeu%25");
+        assert_eq!(encode_path("é"), "%C3%A9");
+    }
 }

@@ -168,9 +168,14 @@ impl GithubOptions {
         }
     }
 
-    /// Whether `repo` passes the `--repo` globs.
+    /// Whether `repo` passes the `--repo` globs (`*`, `?`, case-insensitive: see
+    /// [`devquery_model::glob`]).
     pub fn repo_selected(&self, repo: &str) -> bool {
-        self.repo_globs.is_empty() || self.repo_globs.iter().any(|g| glob_match(g, repo))
+        self.repo_globs.is_empty()
+            || self
+                .repo_globs
+                .iter()
+                .any(|g| devquery_model::glob_match_ignore_case(g, repo))
     }
 }
 
@@ -180,10 +185,6 @@ fn token_from(vars: &[&str], get: impl Fn(&str) -> Option<String>) -> Option<Sec
         .find_map(|&k| get(k).filter(|v| !v.trim().is_empty()))
         .map(|v| Secret::new(v.trim().to_string()))
 }
-
-/// Glob match with `*` (any run) and `?` (one character), case-insensitive: the one shared
-/// implementation in `devquery-model`.
-pub(crate) use devquery_model::glob_match_ignore_case as glob_match;
 
 #[cfg(test)]
 mod tests {

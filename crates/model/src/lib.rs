@@ -14,7 +14,7 @@ pub mod severity;
 pub mod tables;
 
 pub use coverage::{ColumnSet, Coverage};
-pub use glob::{glob_match, glob_match_ignore_case};
+pub use glob::{GlobError, GlobPattern, glob_match, glob_match_ignore_case};
 pub use rows::{Dataset, Row, RowsError, to_batch};
 pub use severity::{Severity, SeverityParseError};
 pub use spec::{ColumnSpec, JOIN_KEYS, TableSpec, type_name as spec_type_name, types};

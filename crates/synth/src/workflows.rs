@@ -135,12 +135,9 @@ pub(crate) fn lang(rng: &mut Rng) -> &'static Lang {
 
 /// FNV-1a hash of a text (stable ids for action versions).
 pub(crate) fn fnv(text: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    let mut h = fnv::FnvHasher::default();
+    std::hash::Hasher::write(&mut h, text.as_bytes());
+    std::hash::Hasher::finish(&h)
 }
 
 /// The commit an action version points to: the same everywhere in the estate.

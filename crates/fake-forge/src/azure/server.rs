@@ -14,6 +14,9 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, header};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
 
 use super::render::Ctx;
@@ -136,10 +139,7 @@ impl AzureFake {
         let local = listener.local_addr()?;
         let base = format!("http://{local}");
         let counters = Arc::new(Counters::default());
-        let expected_auth = scenario
-            .pat
-            .as_ref()
-            .map(|pat| format!("Basic {}", base64(format!(":{pat}").as_bytes())));
+        let expected_auth = scenario.pat.as_deref().map(basic_auth);
         let state = Arc::new(AppState {
             scenario,
             config,
@@ -178,60 +178,15 @@ impl Drop for AzureFake {
     }
 }
 
-/// Standard base64 (for the expected `Authorization` header).
-fn base64(input: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if chunk.len() > 2 {
-            T[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    out
+/// The Basic `Authorization` value a client sends for `pat` (empty user name, standard base64).
+fn basic_auth(pat: &str) -> String {
+    format!("Basic {}", STANDARD.encode(format!(":{pat}")))
 }
 
-/// Percent-decodes a URL component (`+` stays `+`).
+/// Percent-decodes a URL component (`+` stays `+`; a `%` not followed by two hex digits stays;
+/// invalid UTF-8 is replaced).
 fn pct_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 fn parse_query(q: Option<&str>) -> BTreeMap<String, String> {
@@ -907,17 +862,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base64_matches_rfc4648() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b":pat"), "OnBhdA==");
+    fn basic_auth_is_rfc4648_base64() {
+        assert_eq!(basic_auth(""), "Basic Og==");
+        assert_eq!(basic_auth("f"), "Basic OmY=");
+        assert_eq!(basic_auth("fo"), "Basic OmZv");
+        assert_eq!(basic_auth("pat"), "Basic OnBhdA==");
     }
 
     #[test]
     fn percent_decoding() {
         assert_eq!(pct_decode("a%20b%2Fc"), "a b/c");
         assert_eq!(pct_decode("100%"), "100%");
+        assert_eq!(pct_decode("a+b%2Bc"), "a+b+c");
+        assert_eq!(pct_decode("%zz%4"), "%zz%4");
+        assert_eq!(pct_decode("Proj%C3%A9t"), "Projét");
     }
 }

@@ -4,6 +4,11 @@
 //! reference documents (`security_and_analysis`, `permissions`, `role_name`, `runner_group_id`,
 //! alerts) are added here.
 
+use std::hash::Hasher;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use fnv::FnvHasher;
 use serde_json::{Value, json};
 
 use super::scenario::{
@@ -37,57 +42,37 @@ fn set(v: &mut Value, key: &str, value: Value) {
     }
 }
 
-/// Stable numeric id for a name (FNV-1a folded into 31 bits, never 0).
-pub fn id_for(name: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in name.as_bytes() {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    (h % 2_000_000_000) + 1
+/// The standard FNV-1a 64-bit offset basis (the state of `FnvHasher::default()`).
+const FNV_OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a 64 of exactly the bytes of `text`, starting from `key`.
+fn fnv1a_from(key: u64, text: &str) -> u64 {
+    let mut h = FnvHasher::with_key(key);
+    h.write(text.as_bytes());
+    h.finish()
 }
 
-/// Stable hex digest (40 chars, git-SHA-like) of some content.
+/// Stable numeric id for a name (FNV-1a folded into 31 bits, never 0).
+pub fn id_for(name: &str) -> u64 {
+    (fnv1a_from(FNV_OFFSET_BASIS, name) % 2_000_000_000) + 1
+}
+
+/// Stable hex digest (40 chars, git-SHA-like) of some content: three FNV-1a hashes whose
+/// offset basis is salted with 0, 1 and 2.
 pub fn sha_for(content: &str) -> String {
-    let mut out = String::new();
-    for salt in 0..3u8 {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(salt);
-        for b in content.as_bytes() {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        out.push_str(&format!("{h:016x}"));
-    }
+    let mut out: String = (0..3u64)
+        .map(|salt| format!("{:016x}", fnv1a_from(FNV_OFFSET_BASIS ^ salt, content)))
+        .collect();
     out.truncate(40);
     out
 }
 
-/// Base64 with GitHub's 60-column line wrapping (as the contents API returns it).
+/// Base64 with GitHub's 60-column line wrapping (as the contents API returns it): standard
+/// alphabet, padded, a `\n` after every 60 characters and at the end.
 pub fn base64_wrapped(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(ALPHABET[(n >> 18) as usize & 63] as char);
-        out.push(ALPHABET[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 {
-            ALPHABET[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if chunk.len() > 2 {
-            ALPHABET[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    let mut wrapped = String::new();
-    for (i, c) in out.chars().enumerate() {
+    let encoded = STANDARD.encode(data);
+    let mut wrapped = String::with_capacity(encoded.len() + encoded.len() / 60 + 1);
+    for (i, c) in encoded.chars().enumerate() {
         if i > 0 && i % 60 == 0 {
             wrapped.push('\n');
         }
@@ -1066,4 +1051,32 @@ pub fn error_body(message: &str, status: u16) -> Value {
         "documentation_url": "https://docs.github.com/rest",
         "status": status.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_shas_are_pinned() {
+        assert_eq!(id_for("acme"), 1_131_075_088);
+        assert_eq!(sha_for("hello"), "a430d84680aabd0b1b6dad4264751614f45754b4");
+        assert_eq!(fnv1a_from(FNV_OFFSET_BASIS, ""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a_from(FNV_OFFSET_BASIS, "a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn base64_is_wrapped_at_60_columns() {
+        assert_eq!(base64_wrapped(b""), "\n");
+        assert_eq!(base64_wrapped(b"foo"), "Zm9v\n");
+        assert_eq!(base64_wrapped(b"f"), "Zg==\n");
+        let one_line = base64_wrapped(&[b'x'; 45]);
+        assert_eq!(one_line.len(), 61);
+        assert!(!one_line[..60].contains('\n'));
+        let two_lines = base64_wrapped(&[b'x'; 46]);
+        let lines: Vec<&str> = two_lines.split_terminator('\n').collect();
+        assert_eq!(lines.iter().map(|l| l.len()).collect::<Vec<_>>(), [60, 4]);
+        let joined: String = lines.concat();
+        assert_eq!(STANDARD.decode(joined).unwrap(), vec![b'x'; 46]);
+    }
 }

@@ -5,6 +5,7 @@
 //! `per_page`/`page` pagination with `Link`, `ETag` / `If-None-Match` → `304`, and counters.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::Hasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -13,6 +14,9 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::Response;
+use fnv::FnvHasher;
+use globset::GlobBuilder;
+use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
 
 use super::render;
@@ -240,33 +244,19 @@ fn query_map(uri: &Uri) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Decodes a path segment or query component as form data: `+` is a space, `%XX` a byte
+/// (so `%2B` is a `+`); a `%` not followed by two hex digits stays, invalid UTF-8 is replaced.
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(hex) = std::str::from_utf8(&bytes[i + 1..i + 3])
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_decode_str(&s.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
+/// A weak `ETag`: the FNV-1a 64 of the body's bytes.
 fn etag_of(body: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in body {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("W/\"{h:016x}\"")
+    let mut h = FnvHasher::default();
+    h.write(body);
+    format!("W/\"{:016x}\"", h.finish())
 }
 
 fn hv(s: &str) -> HeaderValue {
@@ -670,22 +660,42 @@ pub(super) fn ruleset_applies(
     if !rs.repositories.is_empty() && !rs.repositories.iter().any(|r| r == repo) {
         return false;
     }
-    rs.include.iter().any(|inc| {
-        let pat = inc.trim_start_matches("refs/heads/");
-        match inc.as_str() {
-            "~ALL" => true,
-            "~DEFAULT_BRANCH" => branch == default_branch,
-            _ => glob_match(pat, branch),
-        }
+    rs.include.iter().any(|inc| match inc.as_str() {
+        "~ALL" => true,
+        "~DEFAULT_BRANCH" => branch == default_branch,
+        _ => ref_pattern_matches(inc.trim_start_matches("refs/heads/"), branch),
     })
 }
 
-fn glob_match(pat: &str, s: &str) -> bool {
-    match pat.split_once('*') {
-        None => pat == s,
-        Some((pre, post)) => {
-            s.len() >= pre.len() + post.len() && s.starts_with(pre) && s.ends_with(post)
+/// Whether `branch` matches a ruleset's ref pattern as GitHub reads it (`File.fnmatch` with
+/// `FNM_PATHNAME`): `*` and `?` stop at `/`, `**/` spans directories (another `**` is a `*`),
+/// `[...]` is a class; braces and backslashes are literal. A pattern that does not compile
+/// matches only itself.
+fn ref_pattern_matches(pattern: &str, branch: &str) -> bool {
+    let mut source = String::with_capacity(pattern.len() * 2);
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' | '}' | '\\' => {
+                source.push('\\');
+                source.push(c);
+            }
+            '*' => {
+                let double = chars.next_if_eq(&'*').is_some();
+                while chars.next_if_eq(&'*').is_some() {}
+                let recursive = double && chars.peek() == Some(&'/');
+                source.push_str(if recursive { "**" } else { "*" });
+            }
+            _ => source.push(c),
         }
+    }
+    match GlobBuilder::new(&source)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+    {
+        Ok(glob) => glob.compile_matcher().is_match(branch),
+        Err(_) => pattern == branch,
     }
 }
 
@@ -1209,5 +1219,41 @@ fn repo_route(
             }
         }
         _ => not_found(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_decode_as_form_data() {
+        assert_eq!(percent_decode("a%20b%2Fc"), "a b/c");
+        assert_eq!(percent_decode("a+b%2Bc"), "a b+c");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("caf%C3%A9"), "café");
+        assert_eq!(percent_decode("%FF"), "\u{fffd}");
+    }
+
+    #[test]
+    fn etags_are_fnv1a_of_the_body() {
+        assert_eq!(etag_of(b""), "W/\"cbf29ce484222325\"");
+        assert_eq!(etag_of(br#"{"a":1}"#), "W/\"9c3e82dd6fcae8b1\"");
+    }
+
+    #[test]
+    fn ruleset_ref_patterns_read_like_github() {
+        assert!(ref_pattern_matches("main", "main"));
+        assert!(!ref_pattern_matches("main", "Main"));
+        assert!(ref_pattern_matches("release/*", "release/1.0"));
+        assert!(!ref_pattern_matches("release/*", "release/1.0/fix"));
+        assert!(ref_pattern_matches("release/**/*", "release/1.0/fix"));
+        assert!(!ref_pattern_matches("release/**", "release/1.0/fix"));
+        assert!(ref_pattern_matches("v[0-9]*", "v2"));
+        assert!(ref_pattern_matches("{a,b}", "{a,b}"));
+        assert!(!ref_pattern_matches("{a,b}", "a"));
+        assert!(ref_pattern_matches("feat/[", "feat/["));
+        assert!(!ref_pattern_matches("feat/[", "feat/x"));
     }
 }
