@@ -1,28 +1,62 @@
-//! `devquery query` and `devquery tables` end to end.
+//! `devquery query` and `devquery tables` end to end, the catalogue tables included.
 
 use crate::common::{devquery, stderr, stdout, test_snapshot};
 
 #[test]
 fn tables_lists_the_whole_catalogue() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = devquery(&["tables"], tmp.path());
+    let out = devquery(&["tables", "--format", "csv"], tmp.path());
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert_eq!(text.lines().count(), 25, "{text}");
+    let names: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    let expected = devquery_model::catalog().len() + devquery_engine::catalog::specs().len();
+    assert_eq!(names.len(), expected, "{text}");
     for t in [
         "repositories",
         "pipeline_steps",
         "collection_errors",
         "findings",
+        "devquery_tables",
+        "devquery_columns",
+        "devquery_views",
+        "devquery_rules",
     ] {
-        assert!(text.lines().any(|l| l.starts_with(t)), "{t} missing");
+        assert!(names.contains(&t), "{t} missing");
     }
+    // By default, the table of `devquery query`.
+    let out = devquery(&["tables"], tmp.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("+-"), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("| repositories ")),
+        "{text}"
+    );
+
     let out = devquery(&["tables", "repositories"], tmp.path());
     assert!(out.status.success());
     let text = stdout(&out);
+    assert!(text.starts_with("repositories — "), "{text}");
     assert!(text.contains("default_branch"), "{text}");
     assert!(text.contains("boolean"), "{text}");
     assert!(text.contains("Secret scanning is enabled"), "{text}");
+    let out = devquery(&["tables", "repositories", "--format", "json"], tmp.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let columns: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let scanning = columns
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["column_name"] == "secret_scanning"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        scanning,
+        serde_json::json!({"column_name": "secret_scanning", "data_type": "boolean",
+            "description": "Secret scanning is enabled."})
+    );
 
     let out = devquery(&["tables", "nope"], tmp.path());
     assert_eq!(out.status.code(), Some(2));
@@ -187,6 +221,10 @@ fn path_source_collects_pipelines_without_network() {
     let out = devquery(&["collect", "--path", "src", "--out", "snap"], tmp.path());
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(tmp.path().join("snap/manifest.json").exists());
+    // The catalogue tables are not data: a snapshot never holds them.
+    let manifest = std::fs::read_to_string(tmp.path().join("snap/manifest.json")).unwrap();
+    assert!(manifest.contains("\"repositories\""), "{manifest}");
+    assert!(!manifest.contains("devquery_"), "{manifest}");
     let out = devquery(
         &[
             "query",
@@ -242,4 +280,64 @@ fn demo_estate_every_rule_fails_and_passes() {
         }
     }
     assert!(garbled.is_empty(), "garbled reasons: {garbled:?}");
+}
+
+#[test]
+fn the_catalogue_is_queryable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundled = devquery_rules::RuleSet::bundled().unwrap().len();
+    let out = devquery(
+        &[
+            "query",
+            "--format",
+            "csv",
+            "-e",
+            "select count(*) as n from devquery_rules",
+        ],
+        tmp.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("n\n{bundled}\n"));
+
+    let out = devquery(
+        &[
+            "query",
+            "--format",
+            "csv",
+            "-e",
+            "select column_name, data_type, description from devquery_columns \
+             where table_name = 'repositories' and column_name = 'is_archived'",
+        ],
+        tmp.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "column_name,data_type,description\nis_archived,boolean,Archived (read-only).\n"
+    );
+
+    // Over a snapshot, the row counts are its manifest's.
+    let snap = test_snapshot();
+    let out = devquery(
+        &[
+            "query",
+            "--snapshot",
+            snap.to_str().unwrap(),
+            "--format",
+            "csv",
+            "-e",
+            "select t.row_count = (select count(*) from repositories) as same \
+             from devquery_tables t where t.table_name = 'repositories'",
+        ],
+        tmp.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "same\ntrue\n");
+
+    // `devquery rules` lists devquery_rules through the same printer.
+    let out = devquery(&["rules", "--format", "csv"], tmp.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("id,severity,platforms,title\n"), "{text}");
+    assert_eq!(text.lines().count(), bundled + 1, "{text}");
 }

@@ -178,7 +178,7 @@ fn rules_lists_shows_and_checks() {
     assert!(
         stdout(&out)
             .lines()
-            .any(|l| l.starts_with("e2e-high") && l.contains("high"))
+            .any(|l| l.starts_with("| e2e-high ") && l.contains("high"))
     );
 
     let out = devquery(&["rules", "--rules", rules, "e2e-low"], tmp.path());

@@ -63,10 +63,10 @@ fn interactive_session_on_a_pty() {
 
     // .tables lists the catalogue.
     enter(&mut p, ".tables");
-    p.expect("repositories")
-        .expect(".tables lists repositories");
     p.expect("pipeline_steps")
         .expect(".tables lists pipeline_steps");
+    p.expect("repositories")
+        .expect(".tables lists repositories (in name order)");
     prompt(&mut p);
 
     // An unknown meta-command is a hint, not an exit.
@@ -107,11 +107,13 @@ fn interactive_session_on_a_pty() {
     p.expect("| completed |").expect("completed statement ran");
     prompt(&mut p);
 
-    // Rules: list them, run one, run all.
+    // Rules: list them (a table of devquery_rules, every cell whole), run one, run all.
+    enter(&mut p, ".wide on");
+    prompt(&mut p);
     enter(&mut p, ".rules");
     let listed = p
         .expect(Regex(
-            r"\n([a-z0-9][a-z0-9-]+) +(critical|high|medium|low|info) ",
+            r"\n\| ([a-z0-9][a-z0-9-]+) +\| (critical|high|medium|low|info) +\|",
         ))
         .expect("a rule listed");
     let id = String::from_utf8_lossy(listed.get(1).expect("rule id")).into_owned();
@@ -223,6 +225,38 @@ fn piped_stdin_runs_without_prompts() {
     // .quit stops reading.
     let out = piped(&["shell"], tmp.path(), ".quit\nselect nope;\n");
     assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn catalogue_commands_are_queries_printed_like_results() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = piped(
+        &["shell"],
+        tmp.path(),
+        ".mode csv\n.tables\n.schema repositories\n.rules\n.mode box\n.width 4\nselect 'repositories' as t;\n.width\nselect count(*) as n from devquery_rules;\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("table_name,kind,row_count,description\n"),
+        "{text}"
+    );
+    // The demo estate is in memory: its row counts are known.
+    let repositories = text
+        .lines()
+        .find(|l| l.starts_with("repositories,table,"))
+        .expect("repositories listed");
+    assert!(!repositories.starts_with("repositories,table,,"), "{text}");
+    assert!(
+        text.contains("\nsecret_scanning,boolean,Secret scanning is enabled.\n"),
+        "{text}"
+    );
+    assert!(text.contains("\nid,severity,platforms,title\n"), "{text}");
+    assert!(text.contains("│ rep… │"), ".width 4 in box mode: {text}");
+    let bundled = devquery_rules::RuleSet::bundled()
+        .expect("bundled rules")
+        .len();
+    assert!(text.contains(&format!("│ {bundled} ")), "{text}");
 }
 
 #[test]

@@ -148,8 +148,15 @@ fn labelled(label: String, sources: &SourceArgs) -> String {
     }
 }
 
-/// Opens the sources as a query session.
+/// Opens the sources as a query session, its `devquery_rules` filled with the bundled rules.
 pub async fn open(sources: &SourceArgs, options: EngineOptions) -> Result<Opened> {
+    let opened = open_source(sources, options).await?;
+    devquery_rules::RuleSet::bundled()?.register_catalogue(&opened.engine)?;
+    Ok(opened)
+}
+
+/// Opens the sources as a query session (the catalogue tables hold no rules yet).
+async fn open_source(sources: &SourceArgs, options: EngineOptions) -> Result<Opened> {
     let options = with_filter(sources, options);
     if let Some(dir) = &sources.snapshot {
         let (engine, manifest) = Engine::from_snapshot(dir, options).await?;

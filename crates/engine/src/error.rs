@@ -61,6 +61,9 @@ pub enum EngineError {
     /// Output could not be written.
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
+    /// Rows of a catalogue table (`devquery_rules`, …) do not fit its schema.
+    #[error(transparent)]
+    Catalogue(#[from] devquery_model::RowsError),
 }
 
 impl EngineError {

@@ -2,8 +2,11 @@
 //! in-memory batches or a Parquet snapshot (checked on open), read-only SQL by default with a
 //! memory limit and checked integer arithmetic, statement splitting with positions, output
 //! formats with control characters escaped, the one writer of `-o FILE`, and the atomic
-//! snapshot writer. Shared by `query`, `report` and the REPL so they behave the same.
+//! snapshot writer, and the catalogue as tables (`devquery_tables`, `devquery_columns`,
+//! `devquery_views`, `devquery_rules`). Shared by `query`, `report` and the REPL so they behave
+//! the same.
 
+pub mod catalog;
 pub mod checked;
 pub mod error;
 pub mod filter;
@@ -18,6 +21,7 @@ pub mod stale;
 pub mod text;
 mod unwind;
 
+pub use catalog::RuleEntry;
 pub use error::EngineError;
 pub use filter::{ResolvedFilter, RowFilter, filter_dataset};
 pub use limits::{DEFAULT_MEMORY_LIMIT, parse_memory_limit};

@@ -5,7 +5,8 @@
 //! that hold only scalars (CSV, Markdown) write lists, maps and structs as JSON text
 //! ([`nested`]). A table can be fitted into a terminal's width ([`TextLayout::max_width`],
 //! [`terminal_width`]): long cells end with `…` and the columns that do not fit are named
-//! under it.
+//! under it; columns can be given fixed widths ([`TextLayout::column_widths`], the shell's
+//! `.width`). A table is drawn with ASCII borders (`table`) or box-drawing characters (`box`).
 
 mod markdown;
 pub mod nested;
@@ -29,6 +30,8 @@ pub enum OutputFormat {
     /// An aligned text table for terminals; NULL is shown as `NULL` (see [`TextLayout`]).
     #[default]
     Table,
+    /// The same table drawn with box-drawing characters (`┌─┬─┐`, as duckdb's `.mode box`).
+    Box,
     /// CSV with a header row; lists, maps and structs as JSON text, NULL as an empty field.
     Csv,
     /// One JSON array of objects.
@@ -55,6 +58,10 @@ pub struct TextLayout {
     pub null: String,
     /// How to see the columns left out of a fitted table (said under it).
     pub wide_hint: String,
+    /// Fixed content widths of a table's columns, in order (the shell's `.width`): a cell
+    /// longer than its column ends with `…`, every row is one line; 0, or a column past the
+    /// end of the list, is sized automatically. Empty: every column automatic.
+    pub column_widths: Vec<usize>,
 }
 
 impl Default for TextLayout {
@@ -63,6 +70,7 @@ impl Default for TextLayout {
             max_width: None,
             null: "NULL".to_string(),
             wide_hint: "--wide shows every column".to_string(),
+            column_widths: Vec::new(),
         }
     }
 }
@@ -97,14 +105,15 @@ pub(crate) fn fit_line(text: &str, max_width: Option<usize>) -> String {
 
 impl OutputFormat {
     /// Every format's name, for help and completion.
-    pub const NAMES: [&'static str; 7] = [
-        "table", "csv", "json", "ndjson", "parquet", "line", "markdown",
+    pub const NAMES: [&'static str; 8] = [
+        "table", "box", "csv", "json", "ndjson", "parquet", "line", "markdown",
     ];
 
     /// Parses a format name.
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s.to_ascii_lowercase().as_str() {
             "table" => Self::Table,
+            "box" => Self::Box,
             "csv" => Self::Csv,
             "json" => Self::Json,
             "ndjson" | "jsonl" => Self::Ndjson,
@@ -119,6 +128,7 @@ impl OutputFormat {
     pub fn name(self) -> &'static str {
         match self {
             Self::Table => "table",
+            Self::Box => "box",
             Self::Csv => "csv",
             Self::Json => "json",
             Self::Ndjson => "ndjson",
@@ -131,6 +141,12 @@ impl OutputFormat {
     /// True for formats that are not text.
     pub fn is_binary(self) -> bool {
         self == Self::Parquet
+    }
+
+    /// True for the aligned tables (`table` and `box`), which fit a width and have column
+    /// widths.
+    pub fn is_table(self) -> bool {
+        matches!(self, Self::Table | Self::Box)
     }
 
     /// Writes `batches` with `schema` to `out`, tables at full width ([`TextLayout::default`]).
@@ -152,7 +168,8 @@ impl OutputFormat {
         layout: &TextLayout,
     ) -> Result<(), EngineError> {
         match self {
-            Self::Table => table::write(out, schema, batches, layout),
+            Self::Table => table::write(out, schema, batches, layout, table::Borders::Ascii),
+            Self::Box => table::write(out, schema, batches, layout, table::Borders::Box),
             Self::Csv => write_csv(out, schema, batches),
             Self::Json => write_json(out, batches),
             Self::Ndjson => write_ndjson(out, batches),

@@ -1,5 +1,6 @@
-//! The DataFusion session: registers every catalogue table (from memory or a snapshot) and runs
-//! scripts statement by statement, refusing writes unless the session was opened writable.
+//! The DataFusion session: registers every catalogue table (from memory or a snapshot) and the
+//! tables about them (`devquery_tables`, …, see [`crate::catalog`]), and runs scripts statement
+//! by statement, refusing writes unless the session was opened writable.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use datafusion::prelude::{DataFrame, ParquetReadOptions};
 use devquery_model::rows::Partial;
 use devquery_model::{Coverage, Dataset, TableSpec, catalog};
 
+use crate::catalog::{self as catalogue, RowCounts, RuleEntry};
 use crate::error::EngineError;
 use crate::filter::RowFilter;
 use crate::limits::DEFAULT_MEMORY_LIMIT;
@@ -72,6 +74,8 @@ pub struct Engine {
     coverage: Option<Arc<Coverage>>,
     /// Set when the source is a collection that stopped before the estate was complete.
     partial: Option<Arc<Partial>>,
+    /// Row counts known without reading the tables (shown by `devquery_tables`).
+    counts: Arc<RowCounts>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -83,22 +87,26 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
-    /// A session with every catalogue table registered empty.
+    /// A session with every catalogue table registered empty (row counts not known), and the
+    /// tables about them (`devquery_tables`, `devquery_columns`, `devquery_views`, and
+    /// `devquery_rules` empty until [`Engine::register_rules`]).
     pub fn new(options: EngineOptions) -> Result<Self, EngineError> {
         let config = SessionConfig::new()
             .with_information_schema(true)
             .with_target_partitions(options.target_partitions.max(1))
-            .with_default_catalog_and_schema("devquery", "public");
+            .with_default_catalog_and_schema(catalogue::CATALOG, catalogue::SCHEMA);
         let ctx = session_context(config, &options)?;
         let engine = Self {
             ctx,
             options,
             coverage: None,
             partial: None,
+            counts: Arc::default(),
         };
         for spec in catalog() {
-            engine.register_batches(&spec, Vec::new())?;
+            engine.register_table(&spec, Vec::new())?;
         }
+        catalogue::register(&engine.ctx, &engine.counts)?;
         Ok(engine)
     }
 
@@ -116,7 +124,9 @@ impl Engine {
                 .iter()
                 .map(|b| filter.filter_batch(b))
                 .collect::<Result<Vec<_>, _>>()?;
-            if !batches.is_empty() {
+            if batches.is_empty() {
+                engine.counts.set(spec.name, Some(0));
+            } else {
                 engine.register_batches(&spec, batches)?;
             }
         }
@@ -134,11 +144,16 @@ impl Engine {
         let mut engine = Self::new(options)?;
         engine.set_coverage(manifest.coverage.clone());
         engine.set_partial(manifest.partial.clone());
+        // Row counts are the manifest's unless `--org` / `--repo` narrow the tables.
+        let counted = engine.options.filter.is_empty();
         // Every table file is checked (present, checksum, rows, columns) before any is used.
         for (spec, file) in crate::integrity::verify_snapshot(dir, &manifest).await? {
             let Some(file) = file else {
+                engine.counts.set(spec.name, counted.then_some(0));
                 continue;
             };
+            let rows = manifest.tables.get(spec.name).copied();
+            engine.counts.set(spec.name, rows.filter(|_| counted));
             let path = file.to_str().ok_or_else(|| {
                 EngineError::snapshot(&file, "path is not valid UTF-8".to_string())
             })?;
@@ -158,8 +173,29 @@ impl Engine {
         Ok((engine, manifest))
     }
 
-    /// Replaces a table's contents with `batches` (split across partitions for parallel scans).
+    /// Replaces a table's contents with `batches` (split across partitions for parallel scans);
+    /// `devquery_tables` then shows its row count.
     pub fn register_batches(
+        &self,
+        spec: &TableSpec,
+        batches: Vec<RecordBatch>,
+    ) -> Result<(), EngineError> {
+        let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+        self.register_table(spec, batches)?;
+        self.counts.set(spec.name, Some(rows));
+        Ok(())
+    }
+
+    /// Fills `devquery_rules` with `entries`, replacing what it held (the rules crate builds
+    /// them from a rule pack: `devquery_rules::RuleSet::register_catalogue`).
+    pub fn register_rules(&self, entries: &[RuleEntry]) -> Result<(), EngineError> {
+        let rows = catalogue::register_rules(&self.ctx, entries)?;
+        self.counts.set(catalogue::RULES, Some(rows));
+        Ok(())
+    }
+
+    /// Registers `spec`'s table over `batches`.
+    fn register_table(
         &self,
         spec: &TableSpec,
         batches: Vec<RecordBatch>,

@@ -351,3 +351,52 @@ fn a_narrow_terminal_still_gets_a_table_inside_its_width() {
     let text = render(OutputFormat::Table, &empty, &width(Some(40)));
     assert!(widest_line(&text) <= 40, "{text}");
 }
+
+#[test]
+fn box_draws_the_table_with_box_characters() {
+    let (_, b) = batch(vec![
+        ("a", col(Int64Array::from(vec![Some(1), None]))),
+        ("b", col(StringArray::from(vec!["x", "yy"]))),
+    ]);
+    let text = render(OutputFormat::Box, &b, &width(None));
+    assert_eq!(
+        text,
+        "┌──────┬────┐\n│ a    │ b  │\n├──────┼────┤\n│ 1    │ x  │\n│ NULL │ yy │\n└──────┴────┘\n"
+    );
+    assert_eq!(text, render(OutputFormat::Box, &b, &width(Some(80))));
+    assert_eq!(OutputFormat::parse("box"), Some(OutputFormat::Box));
+    assert!(OutputFormat::Box.is_table() && OutputFormat::Table.is_table());
+    assert!(!OutputFormat::Csv.is_table());
+    let wide = render(OutputFormat::Box, &wide_batch(), &width(Some(60)));
+    assert!(widest_line(&wide) <= 60, "{wide}");
+}
+
+#[test]
+fn column_widths_fix_the_columns_they_name() {
+    let (_, b) = batch(vec![
+        ("name", col(StringArray::from(vec!["repositories", "x"]))),
+        ("n", col(Int64Array::from(vec![1, 22]))),
+    ]);
+    let layout = TextLayout {
+        column_widths: vec![5, 0],
+        ..TextLayout::default()
+    };
+    let text = render(OutputFormat::Table, &b, &layout);
+    assert_eq!(
+        text,
+        "+-------+----+\n| name  | n  |\n+-------+----+\n| repo… | 1  |\n| x     | 22 |\n+-------+----+\n"
+    );
+    let fitted = TextLayout {
+        max_width: Some(80),
+        column_widths: vec![5],
+        ..TextLayout::default()
+    };
+    assert_eq!(render(OutputFormat::Table, &b, &fitted), text);
+    // A width wider than the content pads the column.
+    let padded = TextLayout {
+        column_widths: vec![0, 6],
+        ..TextLayout::default()
+    };
+    let text = render(OutputFormat::Table, &b, &padded);
+    assert!(text.contains("| n      |"), "{text}");
+}

@@ -2,7 +2,8 @@
 //! SELECT), their validation with file:line errors, selection, parameters, the runner that turns
 //! rule rows into pass / fail / unknown findings (or reports a rule as not applicable when it
 //! reads columns the source cannot provide), baselines that suppress accepted findings, and the
-//! `findings` table rows with their stable fingerprints.
+//! `findings` table rows with their stable fingerprints, and the rules as the catalogue table
+//! `devquery_rules`.
 //!
 //! ```ignore
 //! # async fn demo(engine: devquery_engine::Engine) -> Result<(), devquery_rules::Error> {
@@ -15,6 +16,7 @@
 //! ```
 
 pub mod baseline;
+pub mod catalogue;
 pub mod coverage;
 pub mod docs;
 pub mod error;
@@ -26,6 +28,7 @@ pub mod run;
 pub mod validate;
 
 pub use baseline::{Baseline, Suppression, glob_match};
+pub use catalogue::{catalogue_batch, catalogue_entries};
 pub use error::{Error, RuleError, RuleErrors};
 pub use findings::{finding_rows, findings_batch, fingerprint};
 pub use pack::{RuleSet, Selection, bundled_files};

@@ -1018,6 +1018,44 @@ mod coverage {
     }
 
     #[tokio::test]
+    async fn the_catalogue_tables_are_not_source_data() {
+        use devquery_engine::datafusion::arrow::array::AsArray;
+        use devquery_engine::datafusion::arrow::datatypes::Int64Type;
+        use devquery_rules::coverage::not_applicable;
+
+        let engine = engine(Some(local()));
+        let set = RuleSet::bundled().expect("bundled rules");
+        set.register_catalogue(&engine).expect("register");
+        let out = engine
+            .query("select count(*) from devquery_rules")
+            .await
+            .expect("count");
+        let n = out.batches[0]
+            .column(0)
+            .as_primitive::<Int64Type>()
+            .value(0);
+        assert_eq!(usize::try_from(n).ok(), Some(set.len()));
+        // Reading the catalogue tables needs nothing from the source.
+        let why = not_applicable(
+            &engine,
+            "select c.table_name, r.id from devquery_columns c cross join devquery_rules r",
+        )
+        .await
+        .expect("plans");
+        assert_eq!(why, None);
+        // Joined with a table the source lacks, only that table is named.
+        let why = not_applicable(
+            &engine,
+            "select t.table_name from devquery_tables t join orgs o on t.table_name = o.org \
+             where o.two_factor_required",
+        )
+        .await
+        .expect("plans")
+        .unwrap_or_default();
+        assert!(why.contains("orgs") && !why.contains("devquery_"), "{why}");
+    }
+
+    #[tokio::test]
     async fn positions_and_fingerprints_reach_findings_rows() {
         const POS: (&str, &str) = (
             "pos",

@@ -28,10 +28,12 @@ pub struct CompletionData {
 }
 
 impl CompletionData {
-    /// The catalogue of `devquery_model`, with `rules` for `.run`.
+    /// The catalogue of `devquery_model` and the tables about it (`devquery_tables`, …), with
+    /// `rules` for `.run`.
     pub fn from_catalog(rules: Vec<String>) -> Self {
         let tables = devquery_model::catalog()
             .into_iter()
+            .chain(devquery_engine::catalog::specs())
             .map(|spec| TableInfo {
                 name: spec.name.to_string(),
                 columns: spec.columns.into_iter().map(|c| c.name).collect(),
@@ -293,6 +295,8 @@ mod tests {
         let (start, list) = at_end("select * from repo");
         assert_eq!(start, 14);
         assert_eq!(list, vec!["repositories"]);
+        let (_, list) = at_end("select * from devquery_r");
+        assert_eq!(list, vec!["devquery_rules"]);
         let (_, list) = at_end("SELECT * FROM pipeline");
         assert_eq!(
             list,
@@ -372,6 +376,12 @@ mod tests {
         assert_eq!(list, vec!["branch_policies"]);
         let (_, list) = at_end(".mode c");
         assert_eq!(list, vec!["csv"]);
+        let (_, list) = at_end(".mode b");
+        assert_eq!(list, vec!["box"]);
+        let (_, list) = at_end(".wid");
+        assert_eq!(list, vec![".wide", ".width"]);
+        let (_, list) = at_end(".schema devquery_c");
+        assert_eq!(list, vec!["devquery_columns"]);
     }
 
     #[test]

@@ -4,9 +4,11 @@
 //!   execution of SQL statements (through the shared [`devquery_engine::Engine`]) and
 //!   meta-commands; every statement is cancellable with Ctrl-C and every error is printed, never
 //!   fatal.
-//! * [`meta`] — the meta-commands (`.tables`, `.schema`, `.mode`, `.run`, …) and their parser.
+//! * [`meta`] — the meta-commands (`.tables`, `.schema`, `.mode`, `.width`, `.run`, …) and their
+//!   parser. `.tables`, `.schema` and `.rules` are queries over the engine's catalogue tables
+//!   (`devquery_tables`, `devquery_columns`, `devquery_rules`), printed like any result.
 //! * [`redirect`], [`presentation`] — `.output` / `.once` (results to a file, written through
-//!   the engine's output writer), `.headers` and `.nullvalue`.
+//!   the engine's output writer), `.headers`, `.nullvalue` and `.width`.
 //! * [`caret`] — the statement line and a `^` under an error's position.
 //! * [`init`] — the init file the interactive shell runs at start.
 //! * [`complete`], [`helper`] — completion, highlighting and column hints, plugged into

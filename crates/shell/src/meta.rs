@@ -1,5 +1,6 @@
 //! Meta-commands (`.tables`, `.mode csv`, …): the enum, its parser and the help text. A typo is a
-//! [`MetaError`] carrying the closest command, never an exit.
+//! [`MetaError`] carrying the closest command (by edit distance, [`strsim::levenshtein`]), never
+//! an exit.
 
 use std::path::PathBuf;
 
@@ -8,33 +9,42 @@ use devquery_engine::OutputFormat;
 /// Every meta-command: name, argument synopsis, description. Drives `.help` and completion.
 pub const COMMANDS: &[(&str, &str, &str)] = &[
     (".help", "", "show this help"),
-    (".tables", "", "list the tables"),
+    (
+        ".tables",
+        "",
+        "list the tables (a query over devquery_tables)",
+    ),
     (
         ".schema",
         "[TABLE]",
-        "show the columns of TABLE (or of every table)",
+        "show the columns of TABLE, or of every table (devquery_columns)",
     ),
+    (".mode", MODE_USAGE, "set the output format"),
     (
-        ".mode",
-        "table|csv|json|line|markdown",
-        "set the output format",
+        ".width",
+        "[N ...]",
+        "table and box modes: column widths in order (0 = automatic; alone: all automatic)",
     ),
     (".timer", "on|off", "show how long each statement takes"),
-    (".maxrows", "N", "rows shown in table mode (0 = all)"),
+    (
+        ".maxrows",
+        "N",
+        "rows shown in table and box modes (0 = all)",
+    ),
     (
         ".wide",
         "on|off",
-        "table mode: every column, whole cells (off: fit the terminal)",
+        "table and box modes: every column, whole cells (off: fit the terminal)",
     ),
     (
         ".headers",
         "on|off",
-        "column names above results in table, csv and markdown modes",
+        "column names above results in table, box, csv and markdown modes",
     ),
     (
         ".nullvalue",
         "TEXT",
-        "how NULL shows in table, line and markdown modes (default NULL)",
+        "how NULL shows in table, box, line and markdown modes (default NULL)",
     ),
     (
         ".output",
@@ -42,7 +52,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "send results to FILE, which keeps them all, until .output alone",
     ),
     (".once", "FILE", "send only the next result to FILE"),
-    (".rules", "", "list the bundled posture rules"),
+    (
+        ".rules",
+        "",
+        "list the bundled posture rules (devquery_rules)",
+    ),
     (
         ".run",
         "RULE|all",
@@ -69,7 +83,13 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
 ];
 
 /// Output modes offered by `.mode`.
-pub const MODES: &[&str] = &["table", "csv", "json", "line", "markdown"];
+pub const MODES: &[&str] = &["table", "box", "csv", "json", "line", "markdown"];
+
+/// The argument synopsis of `.mode`.
+const MODE_USAGE: &str = "table|box|csv|json|line|markdown";
+
+/// The argument synopsis of `.width`.
+const WIDTH_USAGE: &str = "[N ...] (column widths; 0 = automatic)";
 
 /// What `.run` runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +117,9 @@ pub enum MetaCommand {
     MaxRows(Option<usize>),
     /// `.wide [on|off]` (without an argument: show the setting).
     Wide(Option<bool>),
+    /// `.width [N ...]`: table column widths in order, 0 automatic (without an argument: every
+    /// column automatic again).
+    Width(Vec<usize>),
     /// `.headers [on|off]` (without an argument: show the setting).
     Headers(Option<bool>),
     /// `.nullvalue [TEXT]` (without an argument: show the setting).
@@ -210,18 +233,18 @@ pub fn parse(line: &str) -> Result<MetaCommand, MetaError> {
             if rest.is_empty() {
                 return Ok(MetaCommand::Mode(None));
             }
-            let usage = "table|csv|json|line|markdown";
             let format = OutputFormat::parse(rest)
                 .filter(|f| !f.is_binary())
                 .ok_or_else(|| MetaError::BadArgument {
                     command: ".mode",
                     value: rest.to_string(),
-                    usage,
+                    usage: MODE_USAGE,
                 })?;
             Ok(MetaCommand::Mode(Some(format)))
         }
         ".timer" => on_off(".timer", rest).map(MetaCommand::Timer),
         ".wide" => on_off(".wide", rest).map(MetaCommand::Wide),
+        ".width" => widths(rest).map(MetaCommand::Width),
         ".headers" => on_off(".headers", rest).map(MetaCommand::Headers),
         ".nullvalue" => Ok(MetaCommand::NullValue(
             (!rest.is_empty()).then(|| unquote(rest).to_string()),
@@ -284,6 +307,19 @@ fn on_off(command: &'static str, rest: &str) -> Result<Option<bool>, MetaError> 
     }
 }
 
+/// The arguments of `.width`: whitespace-separated widths (none: every column automatic).
+fn widths(rest: &str) -> Result<Vec<usize>, MetaError> {
+    rest.split_whitespace()
+        .map(|w| {
+            w.parse().map_err(|_| MetaError::BadArgument {
+                command: ".width",
+                value: w.to_string(),
+                usage: WIDTH_USAGE,
+            })
+        })
+        .collect()
+}
+
 /// Strips one pair of matching surrounding quotes.
 fn unquote(s: &str) -> &str {
     for q in ['"', '\''] {
@@ -330,7 +366,7 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let candidates: Vec<&str> = candidates.into_iter().collect();
     candidates
         .iter()
-        .map(|c| (levenshtein(&word, &c.to_ascii_lowercase()), *c))
+        .map(|c| (strsim::levenshtein(&word, &c.to_ascii_lowercase()), *c))
         .filter(|(d, c)| *d <= (c.len() / 3).max(2))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
@@ -349,22 +385,6 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
                 })
                 .flatten()
         })
-}
-
-/// Edit distance between two strings (by character).
-pub fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -396,6 +416,15 @@ mod tests {
         assert_eq!(parse(".wide on"), Ok(MetaCommand::Wide(Some(true))));
         assert_eq!(parse(".wide off"), Ok(MetaCommand::Wide(Some(false))));
         assert_eq!(parse(".wide"), Ok(MetaCommand::Wide(None)));
+        assert_eq!(
+            parse(".mode box"),
+            Ok(MetaCommand::Mode(Some(OutputFormat::Box)))
+        );
+        assert_eq!(
+            parse(".width 12 0 8"),
+            Ok(MetaCommand::Width(vec![12, 0, 8]))
+        );
+        assert_eq!(parse(".width"), Ok(MetaCommand::Width(Vec::new())));
         assert_eq!(parse(".headers off"), Ok(MetaCommand::Headers(Some(false))));
         assert_eq!(
             parse(".nullvalue '∅'"),
@@ -468,6 +497,14 @@ mod tests {
             parse(".maxrows -1"),
             Err(MetaError::BadArgument { .. })
         ));
+        assert!(matches!(
+            parse(".width 10 -3"),
+            Err(MetaError::BadArgument {
+                command: ".width",
+                ..
+            })
+        ));
+
         assert_eq!(
             parse(".run"),
             Err(MetaError::MissingArgument {
@@ -516,8 +553,12 @@ mod tests {
 
     #[test]
     fn edit_distance() {
-        assert_eq!(levenshtein("", "abc"), 3);
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        // A typo with a non-ASCII letter still finds the command.
+        assert_eq!(closest(".tablés", [".tables", ".schema"]), Some(".tables"));
+        assert_eq!(
+            closest(".wdth", [".width", ".wide", ".help"]),
+            Some(".width")
+        );
         assert_eq!(
             closest("repos", ["repositories", "runners"]),
             Some("repositories")

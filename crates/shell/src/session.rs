@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use devquery_engine::catalog as catalogue;
 use devquery_engine::datafusion::arrow::array::{Array, AsArray};
 use devquery_engine::datafusion::arrow::compute::cast;
 use devquery_engine::datafusion::arrow::datatypes::{DataType, SchemaRef};
@@ -20,7 +21,7 @@ use devquery_engine::{
     Engine, EngineError, EngineOptions, OutputFormat, SnapshotInfo, Statement, split_statements,
     write_snapshot,
 };
-use devquery_model::{catalog, find, spec_type_name};
+use devquery_model::{catalog, find};
 
 use crate::caret;
 use crate::complete::CompletionData;
@@ -190,12 +191,23 @@ impl Session {
         Ok(session)
     }
 
-    /// Adds the rule pack for `.rules` and `.run` (and rule-id completion).
+    /// Adds the rule pack for `.rules` and `.run` (and rule-id completion); its rules fill
+    /// `devquery_rules`, in this engine and in every engine the session switches to.
     pub fn with_rules(mut self, rules: Arc<dyn RuleSource>) -> Self {
         let ids = rules.rules().into_iter().map(|r| r.id).collect();
         self.data = Arc::new(CompletionData::from_catalog(ids));
         self.rules = Some(rules);
+        self.register_rules();
         self
+    }
+
+    /// Fills the engine's `devquery_rules` from the rule pack, if there is one.
+    fn register_rules(&self) {
+        if let Some(rules) = &self.rules
+            && let Err(e) = self.engine.register_rules(&rules.catalogue())
+        {
+            tracing::warn!("devquery_rules left empty: {e}");
+        }
     }
 
     /// Why `.rules` is unavailable when no rule pack was given.
@@ -370,15 +382,16 @@ impl Session {
         Ok(Flow::Interrupted)
     }
 
-    /// Live mode: collects the `wanted` tables not collected yet. `Some(Continue)` when the
-    /// tables are there, `None` when collection failed (reported), `Some(Interrupted)` on Ctrl-C.
+    /// Live mode: collects the `wanted` tables not collected yet (the catalogue tables, such as
+    /// `devquery_tables`, are never collected). `Some(Continue)` when the tables are there,
+    /// `None` when collection failed (reported), `Some(Interrupted)` on Ctrl-C.
     async fn ensure_loaded(&mut self, wanted: Vec<String>) -> Result<Option<Flow>, ShellError> {
         let Origin::Live(source) = &self.origin else {
             return Ok(Some(Flow::Continue));
         };
         let missing: Vec<String> = wanted
             .into_iter()
-            .filter(|t| !self.loaded.contains(t))
+            .filter(|t| find(t).is_some() && !self.loaded.contains(t))
             .collect();
         if missing.is_empty() {
             return Ok(Some(Flow::Continue));
@@ -445,10 +458,8 @@ impl Session {
     fn print_result(&mut self, schema: &SchemaRef, batches: &[RecordBatch]) -> io::Result<()> {
         let total = rows(batches);
         let limit = self.settings.maxrows;
-        let cut = self.settings.mode == OutputFormat::Table
-            && limit > 0
-            && total > limit
-            && self.redirect.is_none();
+        let cut =
+            self.settings.mode.is_table() && limit > 0 && total > limit && self.redirect.is_none();
         let shown = if cut {
             truncate(batches, limit)
         } else {
@@ -477,9 +488,9 @@ impl Session {
         Ok(())
     }
 
-    /// How results are laid out: in table mode fitted to the terminal's width, unless
-    /// `.wide on` or the output is not the terminal (a file, a pipe); NULL shown as
-    /// `.nullvalue` says (`NULL` by default).
+    /// How results are laid out: in table and box modes fitted to the terminal's width, unless
+    /// `.wide on` or the output is not the terminal (a file, a pipe), with the column widths of
+    /// `.width`; NULL shown as `.nullvalue` says (`NULL` by default).
     fn layout(&self) -> TextLayout {
         let max_width = if self.settings.wide || !self.fit_terminal || self.redirect.is_some() {
             None
@@ -490,6 +501,7 @@ impl Session {
             max_width,
             null: self.presentation.null.clone(),
             wide_hint: ".wide on or .mode line shows every column".to_string(),
+            column_widths: self.presentation.widths.clone(),
         }
     }
 
@@ -535,11 +547,11 @@ impl Session {
     async fn dispatch_meta(&mut self, command: MetaCommand) -> Result<Flow, ShellError> {
         match command {
             MetaCommand::Help => write!(self.out, "{}", meta::help())?,
-            MetaCommand::Tables => self.list_tables()?,
-            MetaCommand::Schema(table) => self.schema(table.as_deref())?,
+            MetaCommand::Tables => self.list_tables().await?,
+            MetaCommand::Schema(table) => self.schema(table.as_deref()).await?,
             MetaCommand::Output(path) => self.set_redirect(path, false)?,
             MetaCommand::Once(path) => self.set_redirect(Some(path), true)?,
-            MetaCommand::Rules => self.list_rules()?,
+            MetaCommand::Rules => self.list_rules().await?,
             MetaCommand::Run(target) => return self.run_rules(target).await,
             MetaCommand::Read(path) => return self.read(&path).await,
             MetaCommand::Snapshot(dir) => self.open_snapshot(&dir).await?,
@@ -552,7 +564,7 @@ impl Session {
     }
 
     /// The commands that show or change a setting (`.mode`, `.timer`, `.maxrows`, `.wide`,
-    /// `.headers`, `.nullvalue`); the others are run by [`Session::dispatch_meta`].
+    /// `.width`, `.headers`, `.nullvalue`); the others are run by [`Session::dispatch_meta`].
     fn setting(&mut self, command: MetaCommand) -> io::Result<()> {
         let on_off = |on: bool| if on { "on" } else { "off" };
         match command {
@@ -574,6 +586,11 @@ impl Session {
                 return self.info(format!("wide: {}", on_off(self.settings.wide)));
             }
             MetaCommand::Wide(Some(on)) => self.settings.wide = on,
+            MetaCommand::Width(widths) if widths.is_empty() => {
+                self.presentation.widths.clear();
+                return self.info("width: automatic");
+            }
+            MetaCommand::Width(widths) => self.presentation.widths = widths,
             MetaCommand::Headers(None) => {
                 return self.info(format!("headers: {}", on_off(self.presentation.headers)));
             }
@@ -649,31 +666,43 @@ impl Session {
         }
     }
 
-    fn list_tables(&mut self) -> io::Result<()> {
-        let specs = catalog();
-        let width = specs.iter().map(|s| s.name.len()).max().unwrap_or(0);
-        for spec in specs {
-            let state = match self.origin {
-                Origin::Live(_) if !self.loaded.contains(spec.name) => "  (not collected yet)",
-                _ => "",
-            };
-            writeln!(self.out, "{:width$}  {}{state}", spec.name, spec.doc)?;
+    /// Runs `sql` (over the catalogue tables) and prints its result as a statement's result is
+    /// printed. False when it failed (the error is printed).
+    async fn print_query(&mut self, sql: &str) -> io::Result<bool> {
+        match self.engine.query(sql).await {
+            Ok(output) => {
+                self.print_result(&output.schema, &output.batches)?;
+                Ok(true)
+            }
+            Err(e) => {
+                self.error(engine_message(&e))?;
+                Ok(false)
+            }
+        }
+    }
+
+    /// `.tables`: `devquery_tables`, row counts included (NULL for a live table not collected
+    /// yet).
+    async fn list_tables(&mut self) -> io::Result<()> {
+        self.print_query(&catalogue::tables_query(true)).await?;
+        if matches!(self.origin, Origin::Live(_)) {
+            self.info("(row_count is NULL for the tables no statement has read yet)")?;
         }
         Ok(())
     }
 
-    fn schema(&mut self, table: Option<&str>) -> io::Result<()> {
+    /// `.schema [TABLE]`: every table's column names, or one table's columns with their types
+    /// and docs (`devquery_columns`), under a title line in table and box modes.
+    async fn schema(&mut self, table: Option<&str>) -> io::Result<()> {
         let Some(name) = table else {
-            for spec in catalog() {
-                let cols: Vec<&str> = spec.columns.iter().map(|c| c.name.as_str()).collect();
-                writeln!(self.out, "{}({})", spec.name, cols.join(", "))?;
-            }
+            self.print_query(&catalogue::schema_query()).await?;
             return Ok(());
         };
-        let Some(spec) = catalog()
-            .into_iter()
-            .find(|s| s.name.eq_ignore_ascii_case(name))
-        else {
+        let found = match catalogue::find_table(&self.engine, name).await {
+            Ok(found) => found,
+            Err(e) => return self.error(engine_message(&e)),
+        };
+        let Some((table, doc)) = found else {
             let names: Vec<&str> = self.data.tables.iter().map(|t| t.name.as_str()).collect();
             let hint = match meta::closest(name, names) {
                 Some(s) => format!("; did you mean {s}?"),
@@ -681,31 +710,27 @@ impl Session {
             };
             return self.error(format!("no table '{name}'{hint}"));
         };
-        writeln!(self.out, "{} — {}", spec.name, spec.doc)?;
-        let types: Vec<String> = spec
-            .columns
-            .iter()
-            .map(|c| spec_type_name(&c.data_type))
-            .collect();
-        let nw = spec.columns.iter().map(|c| c.name.len()).max().unwrap_or(0);
-        let tw = types.iter().map(String::len).max().unwrap_or(0).min(40);
-        for (c, t) in spec.columns.iter().zip(&types) {
-            writeln!(self.out, "  {:nw$}  {:tw$}  {}", c.name, t, c.doc)?;
+        if self.settings.mode.is_table() {
+            match doc {
+                Some(doc) => writeln!(self.out, "{table} — {doc}")?,
+                None => writeln!(self.out, "{table}")?,
+            }
         }
+        self.print_query(&catalogue::columns_query(&table)).await?;
         Ok(())
     }
 
-    fn list_rules(&mut self) -> io::Result<()> {
+    /// `.rules`: `devquery_rules` (id, severity, platforms, title).
+    async fn list_rules(&mut self) -> io::Result<()> {
         let Some(rules) = self.rules.clone() else {
             let reason = self.rules_missing.clone();
             return self.error(reason);
         };
-        let list = rules.rules();
-        let iw = list.iter().map(|r| r.id.len()).max().unwrap_or(0);
-        for r in &list {
-            writeln!(self.out, "{:iw$}  {:8}  {}", r.id, r.severity, r.title)?;
+        let printed = self.print_query(&catalogue::rules_query()).await?;
+        if printed && self.settings.mode.is_table() {
+            let n = rules.rules().len();
+            writeln!(self.out, "({n} rules; .run RULE or .run all)")?;
         }
-        writeln!(self.out, "({} rules; .run RULE or .run all)", list.len())?;
         Ok(())
     }
 
@@ -818,10 +843,12 @@ impl Session {
         flow
     }
 
-    /// Switches to `engine`, its errors carrying positions for carets.
+    /// Switches to `engine`, its errors carrying positions for carets and its `devquery_rules`
+    /// filled from the rule pack.
     fn set_engine(&mut self, engine: Engine) {
         caret::collect_spans(&engine);
         self.engine = engine;
+        self.register_rules();
     }
 
     async fn open_snapshot(&mut self, dir: &Path) -> io::Result<()> {
@@ -937,7 +964,11 @@ fn engine_message(e: &EngineError) -> String {
         && text.contains("not found")
     {
         let bare = name.rsplit('.').next().unwrap_or(name);
-        let names: Vec<String> = catalog().iter().map(|s| s.name.to_string()).collect();
+        let names: Vec<String> = catalog()
+            .iter()
+            .chain(&catalogue::specs())
+            .map(|s| s.name.to_string())
+            .collect();
         if let Some(s) = meta::closest(bare, names.iter().map(String::as_str)) {
             return format!("{text}; did you mean {s}?");
         }
@@ -1135,7 +1166,79 @@ mod tests {
         .await;
         let text = out.text();
         assert!(text.contains(" a = 1\nbb = x\n"), "{text}");
-        assert!(text.contains("runners — "), "{text}");
+        // The columns of runners, printed in the current mode.
+        assert!(text.contains("column_name = platform\n"), "{text}");
+        assert!(text.contains("  data_type = text\n"), "{text}");
+        assert!(
+            !text.contains("runners — "),
+            "no title outside table modes: {text}"
+        );
+    }
+
+    #[tokio::test]
+    async fn tables_and_schema_are_queries_printed_like_results() {
+        let (mut s, out, err) = session();
+        run(&mut s, ".tables\n.schema REPOSITORIES").await;
+        let text = out.text();
+        assert!(text.contains("| table_name "), "{text}");
+        assert!(text.contains("| repositories "), "{text}");
+        assert!(text.contains("| devquery_columns "), "{text}");
+        assert!(text.contains("repositories — Repository"), "{text}");
+        assert!(text.contains("| secret_scanning "), "{text}");
+        assert!(!s.failed(), "{}", err.text());
+
+        let (mut s, out, err) = session();
+        run(
+            &mut s,
+            ".mode csv\n.tables\n.schema repositories\n.schema\n.schema nope",
+        )
+        .await;
+        let text = out.text();
+        assert!(
+            text.starts_with("table_name,kind,row_count,description\naccess_grants,table,,"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\ncolumn_name,data_type,description\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\nsecret_scanning,boolean,Secret scanning is enabled.\n"),
+            "{text}"
+        );
+        assert!(text.contains("\norgs,\"platform, host, org, "), "{text}");
+        assert!(
+            !text.contains("repositories — "),
+            "no title in csv mode: {text}"
+        );
+        assert!(err.text().contains("no table 'nope'"), "{}", err.text());
+    }
+
+    #[tokio::test]
+    async fn box_mode_and_column_widths() {
+        let (mut s, out, err) = session();
+        run(
+            &mut s,
+            ".mode box\n.width 5\nselect 'repositories' as name, 1 as n;\n.width\n.mode\nselect 'repositories' as name;\n.maxrows 3\nselect * from generate_series(1, 10);",
+        )
+        .await;
+        let text = out.text();
+        let fixed = "┌───────┬───┐\n│ name  │ n │\n├───────┼───┤\n│ repo… │ 1 │\n└───────┴───┘\n";
+        assert!(text.contains(fixed), "{text}");
+        assert!(
+            text.contains("│ repositories │"),
+            ".width alone resets: {text}"
+        );
+        assert!(text.contains("(7 more rows;"), "{text}");
+        assert_eq!(s.presentation.widths, Vec::<usize>::new());
+        let note = err.text();
+        assert!(note.contains("width: automatic"), "{note}");
+        assert!(note.contains("mode: box"), "{note}");
+        assert!(!s.failed(), "{note}");
+
+        let (mut s, out, _) = session();
+        run(&mut s, ".mode box\n.headers off\nselect 7 as seven;").await;
+        assert_eq!(out.text(), "┌───────┐\n│ 7     │\n└───────┘\n");
     }
 
     struct FakeLive(Arc<Mutex<usize>>);
@@ -1220,7 +1323,8 @@ mod tests {
         assert_eq!(s.completion_data().rules, vec!["demo-rule"]);
         run(&mut s, ".rules\n.run demo-rule\n.run all\n.run demo-rul").await;
         let text = out.text();
-        assert!(text.contains("demo-rule  high"), "{text}");
+        assert!(text.contains("| demo-rule | high     | all "), "{text}");
+        assert!(text.contains("(1 rules; .run RULE or .run all)"), "{text}");
         assert!(text.contains("2 failing of 3 rows"), "{text}");
         assert!(text.contains("FAIL   high      demo-rule"), "{text}");
         assert!(

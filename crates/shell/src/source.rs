@@ -5,9 +5,9 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use devquery_engine::Engine;
 use devquery_engine::datafusion::arrow::datatypes::SchemaRef;
 use devquery_engine::datafusion::arrow::record_batch::RecordBatch;
+use devquery_engine::{Engine, RuleEntry};
 use devquery_model::Dataset;
 
 /// Any error from a source or the rule runner.
@@ -60,6 +60,20 @@ pub struct RuleOutput {
 pub trait RuleSource: Send + Sync {
     /// Every rule, in a stable order.
     fn rules(&self) -> Vec<RuleInfo>;
+    /// Every rule as a row of `devquery_rules` (what `.rules` lists). By default the fields of
+    /// [`RuleSource::rules`]; a source that has the whole header gives it here.
+    fn catalogue(&self) -> Vec<RuleEntry> {
+        self.rules()
+            .into_iter()
+            .map(|r| RuleEntry {
+                id: r.id,
+                title: r.title,
+                severity: r.severity,
+                sql: Some(r.sql),
+                ..RuleEntry::default()
+            })
+            .collect()
+    }
     /// Runs the rule `id` on `engine`.
     fn run(&self, engine: &Engine, id: &str) -> BoxFuture<Result<RuleOutput, BoxError>>;
 }

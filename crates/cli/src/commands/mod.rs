@@ -19,7 +19,7 @@ use crate::exit;
 pub async fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Some(Command::Query(args)) => query::run(args).await,
-        Some(Command::Tables(args)) => tables::run(args),
+        Some(Command::Tables(args)) => tables::run(args).await,
         Some(Command::Collect(args)) => collect::run(args).await,
         Some(Command::Report(args)) => report::run(*args).await,
         Some(Command::Rules(args)) => rules::run(args).await,

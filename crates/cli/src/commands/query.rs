@@ -29,7 +29,7 @@ pub struct QueryArgs {
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub file: Vec<PathBuf>,
 
-    /// Output format: table, csv, json, ndjson, parquet, line or markdown. The table shows NULL
+    /// Output format: table, box, csv, json, ndjson, parquet, line or markdown. The table shows NULL
     /// as `NULL` (an empty string as nothing); csv and markdown write lists, maps and structs
     /// as JSON text.
     #[arg(long, default_value = "table", value_parser = parse_format)]

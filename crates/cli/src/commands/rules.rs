@@ -1,5 +1,6 @@
-//! `devquery rules`: lists the rules (bundled plus `--rules DIR`), prints one rule's header and
-//! SQL, (`--check`) validates rule files and exits 1 with file:line errors, or (`--export-sql`)
+//! `devquery rules`: lists the rules (bundled plus `--rules DIR`: a query over the catalogue
+//! table `devquery_rules`, printed by the printer of `devquery query`), prints one rule's header
+//! and SQL, (`--check`) validates rule files and exits 1 with file:line errors, or (`--export-sql`)
 //! writes each rule's SQL with its parameters filled in, for running the pack in another engine.
 //! Whatever it does, a `--rules` file that does not parse or whose SQL does not plan is an error
 //! (exit 1) naming its file and line.
@@ -9,8 +10,11 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
+use devquery_engine::catalog as catalogue;
+use devquery_engine::{Engine, EngineOptions, OutputFormat};
 use devquery_rules::{Origin, ParamOverrides, RuleSet};
 
+use crate::args::WidthArgs;
 use crate::exit;
 
 /// Arguments of `devquery rules`.
@@ -41,6 +45,13 @@ pub struct RulesArgs {
     /// Override a rule parameter for --export-sql: NAME=VALUE, or RULE-ID.NAME=VALUE (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE", requires = "export_sql")]
     pub params: Vec<String>,
+
+    /// Format of the list: table, box, csv, json, ndjson, line or markdown.
+    #[arg(long, default_value = "table", value_parser = super::tables::parse_text_format)]
+    pub format: OutputFormat,
+
+    #[command(flatten)]
+    pub width: WidthArgs,
 }
 
 /// Runs the command.
@@ -110,28 +121,10 @@ pub async fn run(args: RulesArgs) -> Result<u8> {
             out.write_all(rule.to_source().as_bytes())?;
         }
         None => {
-            let w = set
-                .rules()
-                .iter()
-                .map(|r| r.id.len())
-                .max()
-                .unwrap_or(2)
-                .max(2);
-            for r in set.rules() {
-                let platforms = if r.platforms.is_empty() {
-                    "all".to_string()
-                } else {
-                    r.platforms.join(",")
-                };
-                writeln!(
-                    out,
-                    "{:<w$}  {:<8}  {:<20}  {}",
-                    r.id,
-                    r.severity.as_str(),
-                    platforms,
-                    r.title
-                )?;
-            }
+            let engine = Engine::new(EngineOptions::default())?;
+            set.register_catalogue(&engine)?;
+            let result = engine.query(&catalogue::rules_query()).await?;
+            super::tables::print_result(&mut out, args.format, args.width, &result)?;
             if set.is_empty() {
                 eprintln!("no rules (the bundled pack is empty; add some with --rules DIR)");
             }

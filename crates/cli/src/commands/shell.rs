@@ -26,7 +26,7 @@ use crate::sources;
 /// Arguments of `devquery shell`.
 #[derive(Debug, Args)]
 pub struct ShellArgs {
-    /// Output mode: table, csv, json, line or markdown (`.mode` changes it).
+    /// Output mode: table, box, csv, json, line or markdown (`.mode` changes it).
     #[arg(long, default_value = "table", value_parser = parse_mode)]
     pub mode: OutputFormat,
 
@@ -68,7 +68,7 @@ fn parse_mode(s: &str) -> Result<OutputFormat, String> {
     OutputFormat::parse(s)
         .filter(|f| !f.is_binary() && *f != OutputFormat::Ndjson)
         .ok_or_else(|| {
-            format!("unknown mode '{s}' (expected one of: table, csv, json, line, markdown)")
+            format!("unknown mode '{s}' (expected one of: table, box, csv, json, line, markdown)")
         })
 }
 
@@ -120,6 +120,10 @@ impl RuleSource for CliRules {
                 sql: r.sql.clone(),
             })
             .collect()
+    }
+
+    fn catalogue(&self) -> Vec<devquery_engine::RuleEntry> {
+        devquery_rules::catalogue_entries(self.set.rules())
     }
 
     fn run(&self, engine: &Engine, id: &str) -> BoxFuture<Result<RuleOutput, BoxError>> {

@@ -8,10 +8,14 @@
 //! shown and the others named under the table; the shown columns share the width, none wider
 //! than its content, and a cell longer than its column ends with `…`. Widths are measured as
 //! the terminal shows them (comfy-table's Unicode widths).
+//!
+//! Columns given a width ([`TextLayout::column_widths`]) keep it, content cut with `…` or
+//! padded, and every row is one line; fitting counts them at that width. The borders are
+//! ASCII ([`Borders::Ascii`]) or box-drawing characters ([`Borders::Box`]).
 
 use std::io::Write;
 
-use comfy_table::{Cell, ColumnConstraint, Row, Table, Width};
+use comfy_table::{Cell, Column, ColumnConstraint, Row, Table, Width};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::arrow::util::display::FormatOptions;
@@ -22,6 +26,9 @@ use crate::text::escape_control;
 
 /// Arrow's pretty-printer borders: `|` between columns, `-` above and below the header.
 const PRESET: &str = "||--+-++|    ++++++";
+/// The same layout in box-drawing characters (duckdb's and sqlite's `.mode box`), in
+/// comfy-table's preset order: borders, header rule, column lines, corners.
+const BOX_PRESET: &str = "││──├─┼┤│    ┬┴┌┐└┘";
 /// What a column costs besides its content: a space either side and one border.
 const PER_COLUMN: usize = 3;
 /// The narrowest a shortened column gets, in characters (its last one is `…`).
@@ -30,12 +37,22 @@ const MIN_COLUMN: usize = 8;
 /// characters are escaped), so that a cell is cut at its width rather than at a space.
 const NO_DELIMITER: char = '\0';
 
+/// How a table's borders are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Borders {
+    /// `+`, `-` and `|`.
+    Ascii,
+    /// `┌`, `─`, `│`, …
+    Box,
+}
+
 /// Writes the table (or a one-line note for no rows).
 pub(super) fn write<W: Write>(
     out: &mut W,
     schema: &SchemaRef,
     batches: &[RecordBatch],
     layout: &TextLayout,
+    borders: Borders,
 ) -> Result<(), EngineError> {
     if batches.iter().all(|b| b.num_rows() == 0) {
         let names: Vec<_> = schema
@@ -48,9 +65,16 @@ pub(super) fn write<W: Write>(
         return Ok(());
     }
     let mut table = build(schema, batches, layout)?;
+    table.load_preset(match borders {
+        Borders::Ascii => PRESET,
+        Borders::Box => BOX_PRESET,
+    });
     let shown = match layout.max_width {
-        Some(width) => fit(&mut table, width),
-        None => schema.fields().len(),
+        Some(width) => fit(&mut table, width, &layout.column_widths),
+        None => {
+            fix_widths(&mut table, &layout.column_widths);
+            schema.fields().len()
+        }
     };
     writeln!(out, "{table}")?;
     if shown < schema.fields().len() {
@@ -68,9 +92,8 @@ fn build(
     let options = FormatOptions::default()
         .with_display_error(true)
         .with_null(&layout.null);
-    let one_line = layout.max_width.is_some();
+    let one_line = layout.max_width.is_some() || layout.column_widths.iter().any(|w| *w > 0);
     let mut table = Table::new();
-    table.load_preset(PRESET);
     let header: Vec<Cell> = schema
         .fields()
         .iter()
@@ -97,16 +120,52 @@ fn row(cells: Vec<Cell>, one_line: bool) -> Row {
     row
 }
 
-/// Fits `table` into `width` terminal columns: hides the columns that do not fit and narrows
-/// the others (see the module). Returns how many leading columns are shown.
-fn fit(table: &mut Table, width: usize) -> usize {
+/// The width asked for column `i` in `fixed` (`.width`), if any (0 is automatic).
+fn requested(fixed: &[usize], i: usize) -> Option<usize> {
+    fixed.get(i).copied().filter(|w| *w > 0)
+}
+
+/// Cells longer than their column are cut at its width and end with `…`.
+fn cut_long_cells(table: &mut Table) {
     table
         .set_truncation_indicator("…")
         .set_delimiter(NO_DELIMITER);
-    let natural: Vec<usize> = table
+}
+
+/// Gives `column` a content width of `width` characters.
+fn set_width(column: &mut Column, width: usize) {
+    // comfy-table counts the padding in an absolute width.
+    let fixed = u16::try_from(width + 2).unwrap_or(u16::MAX);
+    column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(fixed)));
+}
+
+/// The widths of `fixed` (`.width`) on a table that is not fitted to a width.
+fn fix_widths(table: &mut Table, fixed: &[usize]) {
+    if fixed.iter().all(|w| *w == 0) {
+        return;
+    }
+    cut_long_cells(table);
+    for (i, &w) in fixed.iter().enumerate().filter(|(_, w)| **w > 0) {
+        if let Some(column) = table.column_mut(i) {
+            set_width(column, w);
+        }
+    }
+}
+
+/// Fits `table` into `width` terminal columns: hides the columns that do not fit and narrows
+/// the others (see the module), columns with a `fixed` width counted at it. Returns how many
+/// leading columns are shown.
+fn fit(table: &mut Table, width: usize, fixed: &[usize]) -> usize {
+    cut_long_cells(table);
+    let content: Vec<usize> = table
         .column_max_content_widths()
         .into_iter()
         .map(usize::from)
+        .collect();
+    let natural: Vec<usize> = content
+        .iter()
+        .enumerate()
+        .map(|(i, c)| requested(fixed, i).unwrap_or(*c))
         .collect();
     let widths = column_widths(&natural, width);
     for (i, w) in widths.iter().enumerate() {
@@ -117,11 +176,7 @@ fn fit(table: &mut Table, width: usize) -> usize {
             None => {
                 column.set_constraint(ColumnConstraint::Hidden);
             }
-            Some(w) if *w < natural[i] => {
-                // comfy-table counts the padding in an absolute width.
-                let fixed = u16::try_from(w + 2).unwrap_or(u16::MAX);
-                column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(fixed)));
-            }
+            Some(w) if *w < content[i] || requested(fixed, i).is_some() => set_width(column, *w),
             Some(_) => {}
         }
     }
