@@ -5,6 +5,7 @@ mod cli_conventions;
 mod common;
 mod config;
 mod hostile;
+mod html_browser;
 mod integrity;
 mod local;
 mod outcomes;

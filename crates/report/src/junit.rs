@@ -3,52 +3,23 @@
 //! and suppressed ones `<skipped>`, an errored rule one `<error>`, a rule that is not applicable
 //! to the source one `<skipped>` test case with the reason. Over a partial source, a first
 //! suite `devquery.collection` has one test case in error that says so.
+//!
+//! Written with `quick-junit`, whose model is the format's own structure (report, suites, test
+//! cases, a case's status, properties): it keeps the `tests`, `failures`, `errors` and
+//! `skipped` counts of every suite and of the report in step with the cases they hold, and its
+//! writer (quick-xml) escapes every attribute and text and drops the characters XML 1.0
+//! forbids.
 
 use std::io::Write;
+use std::time::Duration;
 
 use devquery_rules::{Finding, RuleResult, Status};
+use quick_junit::{
+    NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite, XmlString,
+};
 
 use crate::summary;
 use crate::{Options, ReportError, RunReport};
-
-/// Escapes XML text and attribute values (and drops characters XML 1.0 forbids).
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\t' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Test cases a rule contributes: one per finding, or one for the whole rule when it errored,
-/// is not applicable or matched nothing.
-fn case_count(r: &RuleResult) -> usize {
-    if r.error.is_some() || r.not_applicable.is_some() || r.findings.is_empty() {
-        1
-    } else {
-        r.findings.len()
-    }
-}
-
-/// Skipped test cases of a rule: unknown and suppressed findings, or the rule when it is not
-/// applicable.
-fn skipped_count(r: &RuleResult) -> usize {
-    if r.error.is_none() && r.not_applicable.is_some() {
-        1
-    } else {
-        r.counts.unknown + r.counts.suppressed
-    }
-}
 
 /// Writes the JUnit XML.
 pub fn write(
@@ -56,135 +27,102 @@ pub fn write(
     out: &mut dyn Write,
     _options: &Options,
 ) -> Result<(), ReportError> {
-    let partial = summary::partial_line(report);
-    let extra = usize::from(partial.is_some());
-    let tests: usize = report.results.iter().map(case_count).sum::<usize>() + extra;
-    let skipped: usize = report.results.iter().map(skipped_count).sum();
-    let totals = report.totals();
-    let errors = report.errored().count() + extra;
-    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(
-        out,
-        r#"<testsuites name="devquery" tests="{tests}" failures="{}" errors="{errors}" skipped="{skipped}" timestamp="{}">"#,
-        totals.fail,
-        report.run_at.format("%Y-%m-%dT%H:%M:%S")
-    )?;
-    if let Some(line) = &partial {
-        write_partial_suite(line, out)?;
+    let mut xml = Report::new("devquery");
+    xml.set_timestamp(report.run_at);
+    if let Some(line) = summary::partial_line(report) {
+        xml.add_test_suite(partial_suite(&line));
     }
-    for r in &report.results {
-        write_suite(r, out)?;
-    }
-    writeln!(out, "</testsuites>")?;
-    Ok(())
+    xml.add_test_suites(report.results.iter().map(suite));
+    xml.serialize(out)
+        .map_err(|e| ReportError::Io(std::io::Error::other(e)))
+}
+
+/// A test case of the suite `classname`.
+fn test_case(classname: &str, name: impl Into<XmlString>, status: TestCaseStatus) -> TestCase {
+    let mut test = TestCase::new(name, status);
+    test.set_classname(classname);
+    test
+}
+
+/// A `<skipped>` status with its message.
+fn skipped(message: String) -> TestCaseStatus {
+    let mut status = TestCaseStatus::skipped();
+    status.set_message(message);
+    status
 }
 
 /// Over a partial source, a first suite whose one case errors: the collection is incomplete.
-fn write_partial_suite(line: &str, out: &mut dyn Write) -> Result<(), ReportError> {
-    writeln!(
-        out,
-        r#"  <testsuite name="devquery.collection" tests="1" failures="0" errors="1" skipped="0">"#
-    )?;
-    writeln!(
-        out,
-        r#"    <testcase classname="devquery.collection" name="the collection is complete"><error message="{}"/></testcase>"#,
-        escape(line)
-    )?;
-    writeln!(out, "  </testsuite>")?;
-    Ok(())
+fn partial_suite(line: &str) -> TestSuite {
+    let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+    status.set_message(line);
+    let mut suite = TestSuite::new("devquery.collection");
+    suite.add_test_case(test_case(
+        "devquery.collection",
+        "the collection is complete",
+        status,
+    ));
+    suite
 }
 
-/// One `<testsuite>` for a rule.
-fn write_suite(r: &RuleResult, out: &mut dyn Write) -> Result<(), ReportError> {
-    let id = escape(&r.rule.id);
-    writeln!(
-        out,
-        r#"  <testsuite name="{id}" tests="{}" failures="{}" errors="{}" skipped="{}" time="{:.3}">"#,
-        case_count(r),
-        r.counts.fail,
-        usize::from(r.error.is_some()),
-        skipped_count(r),
-        r.elapsed_ms as f64 / 1000.0
-    )?;
-    writeln!(
-        out,
-        r#"    <properties><property name="severity" value="{}"/><property name="title" value="{}"/></properties>"#,
-        r.rule.severity,
-        escape(&r.rule.title)
-    )?;
+/// One `<testsuite>` for a rule: its severity and title as properties, the case of the rule
+/// itself when it has one, then a case per finding.
+fn suite(r: &RuleResult) -> TestSuite {
+    let mut suite = TestSuite::new(r.rule.id.as_str());
+    suite.set_time(Duration::from_millis(r.elapsed_ms));
+    suite.add_property(Property::new("severity", r.rule.severity.as_str()));
+    suite.add_property(Property::new("title", r.rule.title.as_str()));
+    if let Some(test) = rule_case(r) {
+        suite.add_test_case(test);
+    }
+    suite.add_test_cases(r.findings.iter().map(|f| finding_case(r, f)));
+    suite
+}
+
+/// The one test case for the whole rule, when it errored, is not applicable or matched nothing.
+fn rule_case(r: &RuleResult) -> Option<TestCase> {
+    let id = r.rule.id.as_str();
     if let Some(e) = &r.error {
-        writeln!(
-            out,
-            r#"    <testcase classname="{id}" name="(rule)"><error message="{}" type="rule-error"/></testcase>"#,
-            escape(e)
-        )?;
-    } else if let Some(why) = &r.not_applicable {
-        writeln!(
-            out,
-            r#"    <testcase classname="{id}" name="(not applicable)"><skipped message="not applicable: {}"/></testcase>"#,
-            escape(why)
-        )?;
-    } else if r.findings.is_empty() {
-        writeln!(
-            out,
-            r#"    <testcase classname="{id}" name="(no matching resource)"/>"#
-        )?;
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+        status.set_message(e.as_str()).set_type("rule-error");
+        return Some(test_case(id, "(rule)", status));
     }
-    for f in &r.findings {
-        write_case(r, f, &id, out)?;
+    if let Some(why) = &r.not_applicable {
+        let status = skipped(format!("not applicable: {why}"));
+        return Some(test_case(id, "(not applicable)", status));
     }
-    writeln!(out, "  </testsuite>")?;
-    Ok(())
+    r.findings
+        .is_empty()
+        .then(|| test_case(id, "(no matching resource)", TestCaseStatus::success()))
 }
 
-/// The `file` and `line` attributes of a finding in a file (read by GitLab, Jenkins and most
-/// JUnit viewers), with a leading space; empty when it has no file.
-fn file_attributes(f: &Finding) -> String {
-    match (&f.path, f.line) {
-        (Some(p), Some(l)) => format!(r#" file="{}" line="{l}""#, escape(p)),
-        (Some(p), None) => format!(r#" file="{}""#, escape(p)),
-        _ => String::new(),
+/// One `<testcase>` for a finding, with the `file` and `line` attributes of a finding in a file
+/// (read by GitLab, Jenkins and most JUnit viewers).
+fn finding_case(r: &RuleResult, f: &Finding) -> TestCase {
+    let status = match f.status {
+        Status::Pass => TestCaseStatus::success(),
+        Status::Fail => {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status
+                .set_message(f.reason.as_str())
+                .set_type(r.rule.severity.as_str())
+                .set_description(failure_text(r, f));
+            status
+        }
+        Status::Unknown => skipped(format!("unknown: {}", f.reason)),
+        Status::Suppressed => {
+            let reason = f.suppressed_by.as_ref().map_or("", |s| s.reason.as_str());
+            skipped(format!("suppressed by baseline: {reason}"))
+        }
+    };
+    let name = format!("{} {}", f.resource_type, f.resource);
+    let mut test = test_case(&r.rule.id, name, status);
+    if let Some(path) = &f.path {
+        test.extra.insert("file".into(), path.as_str().into());
+        if let Some(line) = f.line {
+            test.extra.insert("line".into(), line.to_string().into());
+        }
     }
-}
-
-/// One `<testcase>` for a finding.
-fn write_case(
-    r: &RuleResult,
-    f: &Finding,
-    id: &str,
-    out: &mut dyn Write,
-) -> Result<(), ReportError> {
-    let name = escape(&format!("{} {}", f.resource_type, f.resource));
-    let attrs = file_attributes(f);
-    match f.status {
-        Status::Pass => writeln!(
-            out,
-            r#"    <testcase classname="{id}" name="{name}"{attrs}/>"#
-        )?,
-        Status::Fail => writeln!(
-            out,
-            r#"    <testcase classname="{id}" name="{name}"{attrs}><failure message="{}" type="{}">{}</failure></testcase>"#,
-            escape(&f.reason),
-            r.rule.severity,
-            escape(&failure_text(r, f))
-        )?,
-        Status::Unknown => writeln!(
-            out,
-            r#"    <testcase classname="{id}" name="{name}"{attrs}><skipped message="unknown: {}"/></testcase>"#,
-            escape(&f.reason)
-        )?,
-        Status::Suppressed => writeln!(
-            out,
-            r#"    <testcase classname="{id}" name="{name}"{attrs}><skipped message="suppressed by baseline: {}"/></testcase>"#,
-            escape(
-                f.suppressed_by
-                    .as_ref()
-                    .map(|s| s.reason.as_str())
-                    .unwrap_or("")
-            )
-        )?,
-    }
-    Ok(())
+    test
 }
 
 /// The body of a `<failure>`: title, location when the finding is in a file, remediation.

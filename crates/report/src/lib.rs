@@ -11,6 +11,7 @@ pub mod github;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod links;
 pub mod markdown;
 pub mod parquet;
 pub mod sarif;
@@ -39,6 +40,9 @@ pub enum ReportError {
     /// Writing Parquet failed.
     #[error(transparent)]
     Engine(#[from] devquery_engine::EngineError),
+    /// The HTML templates could not be rendered (a bug).
+    #[error("rendering the HTML report: {0}")]
+    Template(#[from] minijinja::Error),
     /// A format that writes a directory was asked to write a stream.
     #[error("--format {0} writes a directory: give --output DIR")]
     NeedsDirectory(&'static str),
@@ -136,7 +140,14 @@ pub struct Options {
     /// The widest the terminal format may be (the terminal's width); `None` keeps every
     /// column and the whole of every line (`--wide`, a pipe, a file).
     pub width: Option<usize>,
+    /// How many findings of each status the HTML format lists per rule (the counts always
+    /// cover every finding); 0 lists them all.
+    pub html_limit: usize,
 }
+
+/// The default of [`Options::html_limit`]: enough to act on, small enough that a report over
+/// 100,000 repositories stays a file of a few MB.
+pub const DEFAULT_HTML_LIMIT: usize = 100;
 
 impl Default for Options {
     fn default() -> Self {
@@ -145,6 +156,7 @@ impl Default for Options {
             top: 20,
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             width: None,
+            html_limit: DEFAULT_HTML_LIMIT,
         }
     }
 }

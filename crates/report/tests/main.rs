@@ -1,9 +1,10 @@
 //! Integration tests of the report formats on one fixed report: snapshots of the text formats,
-//! JUnit well-formed, JSON shape, HTML self-contained, Parquet export re-run without duplicates;
-//! every format's file location and "not applicable" state; SARIF validated against the OASIS
-//! 2.1.0 schema and GitHub code scanning's ingestion rules (the fixed report, path findings, the
-//! demo estate, a split over thousands of synthetic repositories); GitHub annotations capped as
-//! Actions displays them, and the step summary.
+//! JUnit well-formed, counted and escaped, JSON shape, HTML self-contained, Parquet export re-run
+//! without duplicates; every format's file location and "not applicable" state; SARIF validated
+//! against the OASIS 2.1.0 schema and GitHub code scanning's ingestion rules (the fixed report,
+//! path findings, the demo estate, a split over thousands of synthetic repositories), with
+//! exactly the properties devquery writes and readable by `serde-sarif`'s model; GitHub
+//! annotations capped as Actions displays them, and the step summary.
 
 mod fixture {
     //! A fixed report: three rules (failing with suppression and unknown, passing, errored),
@@ -201,6 +202,7 @@ mod fixture {
             top: 20,
             tool_version: "0.1.0".into(),
             width: None,
+            html_limit: devquery_report::DEFAULT_HTML_LIMIT,
         }
     }
 
@@ -341,11 +343,13 @@ mod formats {
     fn html_is_one_self_contained_file() {
         let html = render(Format::Html);
         assert!(html.starts_with("<!DOCTYPE html>"));
-        for external in ["<link", "src=\"http", "href=\"http", "@import", "url("] {
+        // links to the estate are fine; nothing is loaded from anywhere
+        for external in ["<link", " src=", "@import", "url("] {
             assert!(!html.contains(external), "external asset: {external}");
         }
-        assert!(html.contains("data-severity=\"high\" data-status=\"fail\""));
-        assert!(html.contains("acme/&quot;quoted&quot; &lt;x&gt;&amp;y"));
+        assert!(html.contains("id=\"rule-repo-secret-scanning-disabled\" data-sev=\"high\" open"));
+        // minijinja's HTML escaping also writes `/` as `&#x2f;`
+        assert!(html.contains("acme&#x2f;&quot;quoted&quot; &lt;x&gt;&amp;y"));
         assert!(html.contains("Partial collection"));
         assert!(html.contains("<script>"));
         if let Ok(path) = std::env::var("DEVQUERY_HTML_OUT") {
@@ -475,7 +479,8 @@ mod locations_and_not_applicable {
     #[test]
     fn html_and_markdown_show_the_state_reason_and_location() {
         for format in [Format::Html, Format::Markdown] {
-            let text = render(format);
+            // the HTML escapes `/` as `&#x2f;`
+            let text = render(format).replace("&#x2f;", "/");
             assert!(text.contains("not applicable"), "{format:?}");
             assert!(
                 text.contains("reads orgs.default_repo_permission"),
@@ -803,7 +808,7 @@ mod sarif {
     #[test]
     fn the_checks_catch_what_code_scanning_rejects() {
         let file = sarif::single(&report(), &options()).expect("sarif");
-        let good = file.log;
+        let good = serde_json::to_value(&file.log).expect("json");
         assert!(check_github_ingestion(&good).is_empty());
         let broken = |edit: &dyn Fn(&mut Value)| {
             let mut log = good.clone();
@@ -1231,13 +1236,242 @@ mod sarif {
             let log = assert_accepted(&v, &std::fs::read(&w.path).expect("read"));
             total += results(&log).len();
         }
+        assert_eq!(total, file.results, "every result is in one split file");
+    }
+
+    /// The names of an object's properties, sorted.
+    fn keys(v: &Value) -> Vec<&str> {
+        let mut keys: Vec<&str> = v
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        keys
+    }
+
+    /// The objects and properties of the log, named and valued as code scanning reads them:
+    /// nothing renamed or left out, and no property the schema allows but devquery does not
+    /// write.
+    #[test]
+    fn the_log_has_exactly_the_properties_devquery_writes() {
+        let report = report();
+        let file = sarif::single(&report, &options()).expect("sarif");
+        let log = serde_json::to_value(&file.log).expect("json");
+        assert_eq!(keys(&log), ["$schema", "runs", "version"]);
+        assert_eq!(log["$schema"], sarif::SCHEMA_URI);
+        assert_eq!(log["version"], "2.1.0");
+        let run = &log["runs"][0];
         assert_eq!(
-            total,
-            results(&file.log).len(),
-            "every result is in one split file"
+            keys(run),
+            [
+                "automationDetails",
+                "columnKind",
+                "invocations",
+                "originalUriBaseIds",
+                "properties",
+                "results",
+                "tool"
+            ]
         );
+        assert_eq!(run["automationDetails"], json!({"id": "devquery/"}));
+        assert_eq!(run["columnKind"], "unicodeCodePoints");
+        assert_eq!(
+            run["originalUriBaseIds"],
+            json!({"%SRCROOT%": {"description": {"text": "The root of the repository the file is uploaded to."}}})
+        );
+        assert_eq!(
+            run["properties"],
+            json!({"run_id": "run-42", "source": "snapshot:demo"})
+        );
+        assert_eq!(keys(&run["tool"]), ["driver"]);
+        let driver = &run["tool"]["driver"];
+        assert_eq!(
+            keys(driver),
+            [
+                "informationUri",
+                "name",
+                "rules",
+                "semanticVersion",
+                "version"
+            ]
+        );
+        assert_eq!(driver["name"], "devquery");
+        assert_eq!(driver["version"], "0.1.0");
+        assert_eq!(driver["semanticVersion"], "0.1.0");
+        assert_eq!(driver["informationUri"], sarif::REPOSITORY_URL);
+
+        let invocation = &run["invocations"][0];
+        assert_eq!(
+            keys(invocation),
+            [
+                "executionSuccessful",
+                "startTimeUtc",
+                "toolExecutionNotifications"
+            ]
+        );
+        assert_eq!(invocation["startTimeUtc"], "2026-11-24T12:00:00Z");
+        let notes = invocation["toolExecutionNotifications"]
+            .as_array()
+            .expect("notes");
+        let errored = json!({
+            "associatedRule": {"id": "ado-broken", "index": 1},
+            "level": "error",
+            "message": {"text": "rule ado-broken could not run: queries/org/ado-broken.sql: Cast error: 'a' is not an int"},
+        });
+        assert!(notes.contains(&errored), "{notes:?}");
+        let partial = json!({
+            "level": "warning",
+            "message": {"text": "partial collection: repositories /repos/acme/private 403: Resource not accessible by integration"},
+        });
+        assert!(notes.contains(&partial), "{notes:?}");
+
+        let wf_rule = &report.results[3].rule;
+        let descriptor = &driver["rules"][3];
+        assert_eq!(
+            keys(descriptor),
+            [
+                "defaultConfiguration",
+                "fullDescription",
+                "help",
+                "helpUri",
+                "id",
+                "name",
+                "properties",
+                "shortDescription"
+            ]
+        );
+        assert_eq!(descriptor["id"], "wf-unpinned-action");
+        assert_eq!(descriptor["name"], "WfUnpinnedAction");
+        assert_eq!(
+            descriptor["shortDescription"],
+            json!({"text": "Action not pinned to a SHA"})
+        );
+        assert_eq!(
+            descriptor["fullDescription"],
+            json!({"text": "A tag can be moved."})
+        );
+        assert_eq!(keys(&descriptor["help"]), ["markdown", "text"]);
+        assert!(
+            descriptor["help"]["text"]
+                .as_str()
+                .is_some_and(|t| t
+                    .starts_with("A tag can be moved.\n\nRemediation: Pin to a full commit SHA.")),
+            "{descriptor}"
+        );
+        assert_eq!(descriptor["helpUri"], sarif::help_uri(wf_rule));
+        assert_eq!(
+            descriptor["defaultConfiguration"],
+            json!({"level": "warning"})
+        );
+        assert_eq!(
+            descriptor["properties"],
+            json!({
+                "platforms": wf_rule.platforms,
+                "precision": "high",
+                "problem.severity": "warning",
+                "references": wf_rule.references,
+                "security-severity": "5.5",
+                "severity": "medium",
+                "tags": sarif::tags(wf_rule),
+            })
+        );
+
+        let results = results(&log);
+        let resource = "acme/api:.github/workflows/ci.yml";
+        let wf = results
+            .iter()
+            .find(|r| r["ruleId"] == "wf-unpinned-action")
+            .expect("wf result");
+        let want = json!({
+            "kind": "fail",
+            "level": "warning",
+            "locations": [{
+                "logicalLocations": [{"fullyQualifiedName": resource, "kind": "workflow"}],
+                "physicalLocation": {
+                    "artifactLocation": {"uri": ".github/workflows/ci.yml", "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": 12},
+                },
+            }],
+            "message": {"text": format!("{resource}: uses actions/checkout@v4")},
+            "partialFingerprints": {
+                "devquery/v1": devquery_rules::fingerprint("wf-unpinned-action", resource),
+            },
+            "properties": {
+                "host": "github.com",
+                "org": "acme",
+                "platform": "github",
+                "repo": "api:.github",
+                "resource": resource,
+                "resource_type": "workflow",
+                "status": "fail",
+            },
+            "ruleId": "wf-unpinned-action",
+            "ruleIndex": 3,
+        });
+        assert_eq!(*wf, want);
+
+        let suppressed = results
+            .iter()
+            .find(|r| r["properties"]["resource"] == "acme/legacy-1")
+            .expect("suppressed result");
+        assert_eq!(
+            suppressed["suppressions"],
+            json!([{
+                "justification": "archived soon (until 2026-12-31)",
+                "kind": "external",
+                "status": "accepted",
+            }])
+        );
+        assert_eq!(suppressed["kind"], "fail");
+        assert_eq!(suppressed["level"], "error");
+        let fp = devquery_rules::fingerprint("repo-secret-scanning-disabled", "acme/legacy-1");
+        let line_hash = format!("{fp}:1");
+        assert_eq!(
+            suppressed["partialFingerprints"],
+            json!({"devquery/v1": fp, "primaryLocationLineHash": line_hash})
+        );
+        assert_eq!(
+            suppressed["locations"][0]["physicalLocation"],
+            json!({
+                "artifactLocation": {"uri": ".github/devquery/repository", "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": 1},
+            })
+        );
+        let unknown = results
+            .iter()
+            .find(|r| r["properties"]["resource"] == "acme/private")
+            .expect("unknown result");
+        assert_eq!(unknown["kind"], "review");
+        assert_eq!(unknown["level"], "none");
+        let written = [
+            "kind",
+            "level",
+            "locations",
+            "message",
+            "partialFingerprints",
+            "properties",
+            "ruleId",
+            "ruleIndex",
+            "suppressions",
+        ];
+        for r in results {
+            assert!(keys(r).iter().all(|k| written.contains(k)), "{r}");
+        }
+    }
+
+    /// What devquery writes reads back into `serde-sarif`'s model of the schema unchanged.
+    #[test]
+    fn the_log_reads_back_into_the_schema_types() {
+        let file = sarif::single(&report_with_not_applicable(), &options()).expect("sarif");
+        let bytes = file.to_bytes().expect("bytes");
+        let read: serde_sarif::sarif::Sarif = serde_json::from_slice(&bytes).expect("typed SARIF");
+        assert_eq!(read, file.log);
     }
 }
+
+mod html;
 
 mod demo {
     //! The bundled demo estate, run through every bundled rule.
@@ -1503,5 +1737,152 @@ mod parquet_export {
             "14 2 run_date=2026-11-24 high:fail:4",
             "{text}"
         );
+    }
+}
+
+mod junit {
+    //! JUnit XML: each suite's and the report's counts, what each test case says, escaping,
+    //! and the first suite of a partial source.
+
+    use devquery_report::Format;
+    use roxmltree::{Document, Node};
+
+    use crate::fixture::{render_report, report};
+
+    fn suite<'a, 'i>(doc: &'a Document<'i>, name: &str) -> Node<'a, 'i> {
+        doc.descendants()
+            .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some(name))
+            .expect("suite")
+    }
+
+    /// `tests`, `failures`, `errors`, `skipped`.
+    fn counts<'a>(n: Node<'a, '_>) -> [Option<&'a str>; 4] {
+        ["tests", "failures", "errors", "skipped"].map(|a| n.attribute(a))
+    }
+
+    /// The element `tag` inside the test case named `name`.
+    fn status<'a, 'i>(doc: &'a Document<'i>, name: &str, tag: &str) -> Node<'a, 'i> {
+        doc.descendants()
+            .filter(|n| n.has_tag_name("testcase") && n.attribute("name") == Some(name))
+            .flat_map(|n| n.children())
+            .find(|n| n.has_tag_name(tag))
+            .expect("status element")
+    }
+
+    #[test]
+    fn every_suite_counts_its_cases_and_says_why() {
+        let report = report();
+        let xml = render_report(Format::Junit, &report);
+        let doc = Document::parse(&xml).expect("well-formed XML");
+        let root = doc.root_element();
+        assert_eq!(counts(root), [Some("8"), Some("3"), Some("1"), Some("2")]);
+        let at = root
+            .attribute("timestamp")
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .expect("an RFC 3339 timestamp");
+        assert_eq!(at, report.run_at);
+        let scanning = suite(&doc, "repo-secret-scanning-disabled");
+        assert_eq!(
+            counts(scanning),
+            [Some("5"), Some("2"), Some("0"), Some("2")]
+        );
+        assert_eq!(scanning.attribute("time"), Some("0.003"));
+        let properties: Vec<(Option<&str>, Option<&str>)> = scanning
+            .descendants()
+            .filter(|n| n.has_tag_name("property"))
+            .map(|p| (p.attribute("name"), p.attribute("value")))
+            .collect();
+        assert_eq!(
+            properties,
+            [
+                (Some("severity"), Some("high")),
+                (Some("title"), Some("Secret scanning is off"))
+            ]
+        );
+        let broken = suite(&doc, "ado-broken");
+        assert_eq!(counts(broken), [Some("1"), Some("0"), Some("1"), Some("0")]);
+        let error = status(&doc, "(rule)", "error");
+        assert_eq!(error.attribute("type"), Some("rule-error"));
+        assert_eq!(
+            error.attribute("message"),
+            Some("queries/org/ado-broken.sql: Cast error: 'a' is not an int")
+        );
+        let org = suite(&doc, "gh-org-2fa-required");
+        assert_eq!(counts(org), [Some("1"), Some("0"), Some("0"), Some("0")]);
+
+        let failure = status(
+            &doc,
+            "workflow acme/api:.github/workflows/ci.yml",
+            "failure",
+        );
+        assert_eq!(
+            failure.attribute("message"),
+            Some("uses actions/checkout@v4")
+        );
+        assert_eq!(failure.attribute("type"), Some("medium"));
+        assert_eq!(
+            failure.text(),
+            Some(
+                "Action not pinned to a SHA\nAt: .github/workflows/ci.yml:12\nRemediation: Pin to a full commit SHA."
+            )
+        );
+        let unknown = status(&doc, "repository acme/private", "skipped");
+        assert_eq!(
+            unknown.attribute("message"),
+            Some("unknown: setting unreadable (403)")
+        );
+        let suppressed = status(&doc, "repository acme/legacy-1", "skipped");
+        assert_eq!(
+            suppressed.attribute("message"),
+            Some("suppressed by baseline: archived soon")
+        );
+    }
+
+    #[test]
+    fn text_is_escaped_and_what_xml_forbids_is_dropped() {
+        let mut report = report();
+        let scanning = &mut report.results[2];
+        assert_eq!(scanning.findings[0].resource, "acme/web");
+        scanning.findings[0].reason =
+            "bad <tag> & \"quotes\" 'single'\u{7} \u{1b}[31mred\u{1b}[0m".into();
+        let xml = render_report(Format::Junit, &report);
+        assert!(!xml.contains(['\u{7}', '\u{1b}']), "{xml}");
+        let doc = Document::parse(&xml).expect("well-formed XML");
+        let failure = status(&doc, "repository acme/web", "failure");
+        assert_eq!(
+            failure.attribute("message"),
+            Some("bad <tag> & \"quotes\" 'single' red")
+        );
+        let quoted = status(&doc, "repository acme/\"quoted\" <x>&y", "failure");
+        assert_eq!(
+            quoted.attribute("message"),
+            Some("secret scanning is off, really: 100%")
+        );
+    }
+
+    #[test]
+    fn a_partial_source_is_a_first_suite_in_error() {
+        let mut report = report();
+        report.partial = Some(devquery_model::rows::Partial::new(
+            "request budget of 5 requests reached",
+            vec!["github:github.com/acme/api".into()],
+        ));
+        let xml = render_report(Format::Junit, &report);
+        let doc = Document::parse(&xml).expect("well-formed XML");
+        let root = doc.root_element();
+        let first = root
+            .children()
+            .find(|n| n.has_tag_name("testsuite"))
+            .expect("a suite");
+        assert_eq!(first.attribute("name"), Some("devquery.collection"));
+        assert_eq!(counts(first), [Some("1"), Some("0"), Some("1"), Some("0")]);
+        let error = status(&doc, "the collection is complete", "error");
+        assert!(
+            error
+                .attribute("message")
+                .is_some_and(|m| m.starts_with("PARTIAL SOURCE:") && m.contains("request budget")),
+            "{xml}"
+        );
+        assert_eq!(counts(root), [Some("9"), Some("3"), Some("2"), Some("2")]);
     }
 }

@@ -89,6 +89,13 @@ pub struct ReportArgs {
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub top: usize,
 
+    /// With --format html: list at most N findings of each status per rule, so that a report
+    /// over a large estate stays a file a browser opens in seconds (the counts always cover
+    /// every finding, and a rule with more says so; the full list is in --format json, csv or
+    /// sarif). 0 lists every finding.
+    #[arg(long, value_name = "N", default_value_t = devquery_report::DEFAULT_HTML_LIMIT)]
+    pub html_limit: usize,
+
     /// With --format sarif: `repository` writes one file per repository (plus one per
     /// organisation for findings without a repository) into the --output directory, each inside
     /// GitHub code scanning's limits, to upload repository by repository.
@@ -230,6 +237,11 @@ pub async fn run(args: ReportArgs) -> Result<u8> {
     if args.format.lists_only_top() {
         options.max_findings_per_status = Some(args.top.max(1));
     }
+    // The HTML page lists the first --html-limit findings of each status per rule (in resource
+    // order, as the runner keeps them); keeping no more holds memory to what the page shows.
+    if args.format == Format::Html && args.html_limit > 0 {
+        options.max_findings_per_status = Some(args.html_limit);
+    }
     let report = run_rules(&opened.engine, &rules, &options).await;
 
     for r in report.errored() {
@@ -254,6 +266,7 @@ pub async fn run(args: ReportArgs) -> Result<u8> {
         color: args.output.is_none() && color::enabled(color::Stream::Stdout),
         top: args.top,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        html_limit: args.html_limit,
         // The table format fits the terminal unless --wide; a file is never cut.
         width: if args.output.is_none() {
             args.width.stdout_width()

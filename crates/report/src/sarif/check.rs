@@ -10,6 +10,13 @@
 //! flattened messages, GH2012 descriptor texts, Base1014–1018 required run, result, location and
 //! tool properties, SARIF1010 rule ids that exist). An empty list means code scanning accepts
 //! the log.
+//!
+//! The checks read the log as plain JSON ([`serde_json::Value`]), not as `serde-sarif`'s typed
+//! structs: they judge the bytes that are uploaded, whoever wrote them, and must be able to name
+//! what a typed model cannot hold — a level outside the schema's words, a string where a number
+//! belongs, a required object left out. Deserialising into the typed model first would stop at
+//! the first such value, before the check could say which property is wrong and why code
+//! scanning cares.
 
 use std::collections::HashSet;
 use std::fmt::Display;

@@ -3,51 +3,87 @@
 //! the default level, `security-severity`, `precision` and at most ten tags starting with
 //! `security`. A rule that is not applicable to the source says so in its properties.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use devquery_rules::{Origin, Rule, RuleResult};
-use serde_json::{Value, json};
+use serde_json::Value;
+use serde_sarif::sarif as schema;
 
-use super::{REPOSITORY_URL, level, limits, security_severity};
+use super::{REPOSITORY_URL, level, limits, result_level, security_severity};
 
 /// One descriptor per rule of the report, in report order (results refer to them by index).
-pub(crate) fn descriptors(report: &crate::RunReport) -> Vec<Value> {
+pub(crate) fn descriptors(report: &crate::RunReport) -> Vec<schema::ReportingDescriptor> {
     report.results.iter().map(rule_descriptor).collect()
 }
 
-fn rule_descriptor(r: &RuleResult) -> Value {
+fn rule_descriptor(r: &RuleResult) -> schema::ReportingDescriptor {
     let rule = &r.rule;
-    let mut props = json!({
-        "security-severity": security_severity(rule.severity),
-        "problem.severity": problem_severity(rule),
-        "severity": rule.severity.as_str(),
-        "precision": "high",
-        "tags": tags(rule),
-        "platforms": rule.platforms,
-        "references": rule.references,
-    });
-    if let (None, Some(why), Some(obj)) = (&r.error, &r.not_applicable, props.as_object_mut()) {
-        obj.insert("status".into(), json!("not_applicable"));
-        obj.insert("not_applicable".into(), json!(why));
+    let help = schema::MultiformatMessageString::builder()
+        .text(help_text(rule))
+        .markdown(help_markdown(rule))
+        .build();
+    let configuration = schema::ReportingConfiguration::builder()
+        .level(level(rule.severity))
+        .build();
+    schema::ReportingDescriptor::builder()
+        .id(rule.id.clone())
+        .name(clip(&pascal(&rule.id), limits::NAME_CHARS))
+        .short_description(text(clip(
+            or(&rule.title, &rule.id),
+            limits::DESCRIPTION_CHARS,
+        )))
+        .full_description(text(clip(
+            full_description(rule),
+            limits::DESCRIPTION_CHARS,
+        )))
+        .help(help)
+        .help_uri(help_uri(rule))
+        .default_configuration(configuration)
+        .properties(properties(r))
+        .build()
+}
+
+fn text(text: String) -> schema::MultiformatMessageString {
+    schema::MultiformatMessageString::builder()
+        .text(text)
+        .build()
+}
+
+/// The tags, `security-severity`, `problem.severity`, `precision`, platforms and references; a
+/// rule that is not applicable to the source says so.
+fn properties(r: &RuleResult) -> schema::PropertyBag {
+    let rule = &r.rule;
+    let mut props: BTreeMap<String, Value> = [
+        (
+            "security-severity",
+            Value::from(security_severity(rule.severity)),
+        ),
+        ("problem.severity", Value::from(problem_severity(rule))),
+        ("severity", Value::from(rule.severity.as_str())),
+        ("precision", Value::from("high")),
+        ("platforms", Value::from(rule.platforms.clone())),
+        ("references", Value::from(rule.references.clone())),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    if let (None, Some(why)) = (&r.error, &r.not_applicable) {
+        props.insert("status".to_string(), Value::from("not_applicable"));
+        props.insert("not_applicable".to_string(), Value::from(why.as_str()));
     }
-    json!({
-        "id": rule.id,
-        "name": clip(&pascal(&rule.id), limits::NAME_CHARS),
-        "shortDescription": {"text": clip(or(&rule.title, &rule.id), limits::DESCRIPTION_CHARS)},
-        "fullDescription": {"text": clip(full_description(rule), limits::DESCRIPTION_CHARS)},
-        "help": {"text": help_text(rule), "markdown": help_markdown(rule)},
-        "helpUri": help_uri(rule),
-        "defaultConfiguration": {"level": level(rule.severity)},
-        "properties": props,
-    })
+    schema::PropertyBag::builder()
+        .tags(tags(rule))
+        .additional_properties(props)
+        .build()
 }
 
 /// `problem.severity` (what code scanning uses for a rule without a security severity).
 fn problem_severity(rule: &Rule) -> &'static str {
-    match level(rule.severity) {
-        "error" => "error",
-        "warning" => "warning",
-        _ => "recommendation",
+    match result_level(rule.severity) {
+        schema::ResultLevel::Error => "error",
+        schema::ResultLevel::Warning => "warning",
+        schema::ResultLevel::Note | schema::ResultLevel::None => "recommendation",
     }
 }
 

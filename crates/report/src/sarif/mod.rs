@@ -14,6 +14,11 @@
 //!
 //! [`single`] builds the one-file log, [`split`] one file per repository, [`check`] asserts
 //! GitHub's documented ingestion rules.
+//!
+//! The log is built from `serde-sarif`'s structs, which are generated from the OASIS SARIF
+//! 2.1.0 schema: every object, field name and field type is the schema's, checked by the
+//! compiler, so a misspelt property or a number where the schema wants a string cannot reach a
+//! file. Only property bags (`properties`), free-form by definition, hold JSON values.
 
 pub mod check;
 mod descriptor;
@@ -21,12 +26,13 @@ mod result;
 pub mod split;
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 
 use devquery_model::Severity;
 use devquery_rules::{Finding, RuleResult, Status};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
+use serde_sarif::sarif as schema;
 
 use crate::{Options, ReportError, RunReport};
 
@@ -76,13 +82,29 @@ pub mod limits {
     pub const DESCRIPTION_CHARS: usize = 1024;
 }
 
-/// The SARIF level of a severity.
-pub fn level(sev: Severity) -> &'static str {
+/// The SARIF level of a severity's failing results.
+pub fn result_level(sev: Severity) -> schema::ResultLevel {
     match sev {
-        Severity::Critical | Severity::High => "error",
-        Severity::Medium => "warning",
-        Severity::Low | Severity::Info => "note",
+        Severity::Critical | Severity::High => schema::ResultLevel::Error,
+        Severity::Medium => schema::ResultLevel::Warning,
+        Severity::Low | Severity::Info => schema::ResultLevel::Note,
     }
+}
+
+/// [`result_level`] as the schema spells it (`error`, `warning`, `note`): the rules' default
+/// configuration, whose `level` the schema leaves an untyped JSON value.
+pub fn level(sev: Severity) -> &'static str {
+    match result_level(sev) {
+        schema::ResultLevel::Error => "error",
+        schema::ResultLevel::Warning => "warning",
+        schema::ResultLevel::Note => "note",
+        schema::ResultLevel::None => "none",
+    }
+}
+
+/// A count or position as the schema's integer type (saturating; never reached in practice).
+pub(crate) fn int<N: TryInto<i64>>(n: N) -> i64 {
+    n.try_into().unwrap_or(i64::MAX)
 }
 
 /// The `security-severity` score (GitHub: ≥ 9 critical, ≥ 7 high, ≥ 4 medium, > 0 low; 0.0 is
@@ -103,7 +125,7 @@ pub struct SarifFile {
     /// What the file covers: a repository or organisation, or `None` for the whole report.
     pub key: Option<SplitKey>,
     /// The log.
-    pub log: Value,
+    pub log: schema::Sarif,
     /// Results in the log.
     pub results: usize,
     /// Results left out to stay inside code scanning's limits (the least severe).
@@ -124,6 +146,16 @@ impl SarifFile {
         };
         out.push(b'\n');
         Ok(out)
+    }
+
+    /// The results of the log, taken out of it (to build a smaller one).
+    fn into_results(self) -> Vec<schema::Result> {
+        self.log
+            .runs
+            .into_iter()
+            .next()
+            .and_then(|run| run.results)
+            .unwrap_or_default()
     }
 }
 
@@ -218,41 +250,41 @@ fn build(
     key: Option<&SplitKey>,
     mut items: Vec<Item<'_>>,
     warnings: Vec<String>,
-    rules: &[Value],
+    rules: &[schema::ReportingDescriptor],
     pretty: bool,
 ) -> Result<SarifFile, ReportError> {
     items.sort_by(by_priority);
     let total = items.len();
     items.truncate(limits::RESULTS_PER_RUN);
-    let results = result::results(&items);
-    let mut kept = results.len();
+    let mut results = result::results(&items);
     loop {
-        let mut file = SarifFile {
-            key: key.cloned(),
-            log: Value::Null,
-            results: kept,
-            omitted: total - kept,
-            warnings: warnings.clone(),
-            pretty,
-        };
-        if file.omitted > 0 {
-            file.warnings
-                .push(omitted_warning(key, kept, total, &items[..kept]));
+        let kept = results.len();
+        let mut file_warnings = warnings.clone();
+        if kept < total {
+            file_warnings.push(omitted_warning(key, kept, total, &items[..kept]));
         }
         let run = Run {
             report,
             options,
             key,
             rules,
-            results: &results[..kept],
-            warnings: &file.warnings,
+            warnings: &file_warnings,
         };
-        file.log = run.log();
+        let log = run.log(results);
+        let file = SarifFile {
+            key: key.cloned(),
+            log,
+            results: kept,
+            omitted: total - kept,
+            warnings: file_warnings,
+            pretty,
+        };
         let size = compressed_size(&file.to_bytes()?)?;
         if size <= limits::GZIP_BYTES || kept == 0 {
             return Ok(file);
         }
-        kept = shrink(kept, size);
+        results = file.into_results();
+        results.truncate(shrink(kept, size));
     }
 }
 
@@ -315,109 +347,157 @@ impl Write for ByteCounter {
     }
 }
 
-/// What one run is made of.
+/// What one run is made of (besides its results).
 struct Run<'a> {
     report: &'a RunReport,
     options: &'a Options,
     key: Option<&'a SplitKey>,
-    rules: &'a [Value],
-    results: &'a [Value],
+    rules: &'a [schema::ReportingDescriptor],
     warnings: &'a [String],
 }
 
 impl Run<'_> {
-    fn log(&self) -> Value {
-        json!({
-            "$schema": SCHEMA_URI,
-            "version": "2.1.0",
-            "runs": [{
-                "tool": {"driver": {
-                    "name": "devquery",
-                    "version": self.options.tool_version,
-                    "semanticVersion": self.options.tool_version,
-                    "informationUri": REPOSITORY_URL,
-                    "rules": self.rules,
-                }},
-                "automationDetails": {"id": category(self.key)},
-                "originalUriBaseIds": {
-                    SRCROOT: {"description": {"text": "The root of the repository the file is uploaded to."}}
-                },
-                "invocations": [{
-                    "executionSuccessful": true,
-                    "startTimeUtc": self.report.run_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                    "toolExecutionNotifications": self.notifications(),
-                }],
-                "columnKind": "unicodeCodePoints",
-                "results": self.results,
-                "properties": self.properties(),
-            }]
-        })
+    fn log(&self, results: Vec<schema::Result>) -> schema::Sarif {
+        let run = schema::Run::builder()
+            .tool(self.tool())
+            .automation_details(
+                schema::RunAutomationDetails::builder()
+                    .id(category(self.key))
+                    .build(),
+            )
+            .original_uri_base_ids(BTreeMap::from([(SRCROOT.to_string(), srcroot())]))
+            .invocations(vec![self.invocation()])
+            .column_kind(schema::ResultColumnKind::UnicodeCodePoints.to_string())
+            .results(results)
+            .properties(self.properties())
+            .build();
+        schema::Sarif::builder()
+            .schema(SCHEMA_URI)
+            .version(schema::Version::V2_1_0.to_string())
+            .runs(vec![run])
+            .build()
+    }
+
+    fn tool(&self) -> schema::Tool {
+        let version = &self.options.tool_version;
+        let driver = schema::ToolComponent::builder()
+            .name("devquery")
+            .version(version.clone())
+            .semantic_version(version.clone())
+            .information_uri(REPOSITORY_URL)
+            .rules(self.rules.to_vec())
+            .build();
+        schema::Tool::builder().driver(driver).build()
+    }
+
+    /// Always successful: code scanning makes no alert of an unsuccessful execution.
+    fn invocation(&self) -> schema::Invocation {
+        let start = self
+            .report
+            .run_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        schema::Invocation::builder()
+            .execution_successful(true)
+            .start_time_utc(start)
+            .tool_execution_notifications(self.notifications())
+            .build()
     }
 
     /// Errored rules (error), rules not applicable (note), partial collection and the
     /// warnings (warning).
-    fn notifications(&self) -> Vec<Value> {
+    fn notifications(&self) -> Vec<schema::Notification> {
+        use serde_sarif::sarif::NotificationLevel as L;
         let mut notes = Vec::new();
         if let Some(line) = crate::summary::partial_line(self.report) {
             // First, so that it is the first thing a reader of the log sees.
-            notes.push(json!({"level": "error", "message": {"text": line}}));
+            notes.push(notification(L::Error, line));
         }
         for (i, r) in self.report.results.iter().enumerate() {
-            let text = match (&r.error, &r.not_applicable) {
-                (Some(e), _) => ("error", format!("rule {} could not run: {e}", r.rule.id)),
-                (None, Some(why)) => (
-                    "note",
+            let mut note = match (&r.error, &r.not_applicable) {
+                (Some(e), _) => {
+                    notification(L::Error, format!("rule {} could not run: {e}", r.rule.id))
+                }
+                (None, Some(why)) => notification(
+                    L::Note,
                     format!("rule {} is not applicable: {why}", r.rule.id),
                 ),
                 (None, None) => continue,
             };
-            notes.push(json!({
-                "level": text.0,
-                "message": {"text": text.1},
-                "associatedRule": {"id": r.rule.id, "index": i},
-            }));
+            let rule = schema::ReportingDescriptorReference::builder()
+                .id(r.rule.id.clone())
+                .index(int(i))
+                .build();
+            note.associated_rule = Some(rule);
+            notes.push(note);
         }
         let issues = self.report.collection_errors.iter();
         for e in issues.filter(|e| self.key.is_none_or(|k| k.covers_issue(e))) {
-            notes.push(json!({"level": "warning", "message": {"text": format!(
+            let text = format!(
                 "partial collection: {} {} {}: {}",
                 e.table_name.as_deref().unwrap_or("?"),
                 e.endpoint.as_deref().unwrap_or(""),
                 e.http_status.as_deref().unwrap_or(""),
                 e.message.as_deref().unwrap_or("")
-            )}}));
+            );
+            notes.push(notification(L::Warning, text));
         }
         for w in self.warnings {
-            notes.push(json!({"level": "warning", "message": {"text": w}}));
+            notes.push(notification(L::Warning, w.clone()));
         }
         notes
     }
 
-    fn properties(&self) -> Value {
-        let mut p = Map::new();
-        p.insert("source".into(), json!(self.report.source));
+    /// The source, the run id, a partial collection and what a split file covers.
+    fn properties(&self) -> schema::PropertyBag {
+        let mut p = BTreeMap::new();
+        p.insert(
+            "source".to_string(),
+            Value::from(self.report.source.as_str()),
+        );
         if let Some(partial) = &self.report.partial {
             p.insert(
-                "partial".into(),
+                "partial".to_string(),
                 json!({"reason": partial.reason, "missing": partial.missing}),
             );
         }
-        p.insert("run_id".into(), json!(self.report.run_id));
+        p.insert(
+            "run_id".to_string(),
+            Value::from(self.report.run_id.as_str()),
+        );
         if let Some(k) = self.key {
-            p.insert("split_key".into(), json!(k.path()));
-            for (name, v) in [
+            p.insert("split_key".to_string(), Value::from(k.path()));
+            let parts = [
                 ("platform", &k.platform),
                 ("org", &k.org),
                 ("project", &k.project),
                 ("repo", &k.repo),
-            ] {
+            ];
+            for (name, v) in parts {
                 if let Some(v) = v {
-                    p.insert(name.into(), json!(v));
+                    p.insert(name.to_string(), Value::from(v.as_str()));
                 }
             }
         }
-        Value::Object(p)
+        schema::PropertyBag::builder()
+            .additional_properties(p)
+            .build()
     }
+}
+
+/// A tool execution notification.
+fn notification(level: schema::NotificationLevel, text: String) -> schema::Notification {
+    schema::Notification::builder()
+        .level(level.to_string())
+        .message(schema::Message::builder().text(text).build())
+        .build()
+}
+
+/// What `%SRCROOT%` stands for (code scanning resolves it to the repository it is given).
+fn srcroot() -> schema::ArtifactLocation {
+    let text = "The root of the repository the file is uploaded to.";
+    schema::ArtifactLocation::builder()
+        .description(schema::Message::builder().text(text).build())
+        .build()
 }
 
 /// `automationDetails.id`: `devquery/` for the one-file log, `devquery/<split key>/` for a

@@ -7,17 +7,18 @@
 //! (the upload action cannot hash a file that does not exist, and the resource, not the line,
 //! is what identifies the alert).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use devquery_rules::{Finding, Status, Suppression};
-use serde_json::{Map, Value, json};
+use serde_json::Value;
+use serde_sarif::sarif as schema;
 
-use super::{FINGERPRINT_KEY, Item, LINE_HASH_KEY, PSEUDO_ROOT, SRCROOT, level};
+use super::{FINGERPRINT_KEY, Item, LINE_HASH_KEY, PSEUDO_ROOT, SRCROOT, int, result_level};
 
 /// The results of `items`, in order. Results with the same fingerprint are numbered
 /// (`<fingerprint>:1`, `:2`, …) in their line hash, as code scanning's own hashes are.
-pub(crate) fn results(items: &[Item<'_>]) -> Vec<Value> {
+pub(crate) fn results(items: &[Item<'_>]) -> Vec<schema::Result> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     items
         .iter()
@@ -30,36 +31,41 @@ pub(crate) fn results(items: &[Item<'_>]) -> Vec<Value> {
         .collect()
 }
 
-fn result(it: &Item<'_>, fp: &str, occurrence: usize) -> Value {
+fn result(it: &Item<'_>, fp: &str, occurrence: usize) -> schema::Result {
     let f = it.finding;
     let rule = &it.outcome.rule;
-    let (kind, lvl) = match f.status {
-        Status::Fail | Status::Suppressed => ("fail", level(rule.severity)),
-        Status::Unknown => ("review", "none"),
-        Status::Pass => ("pass", "none"),
+    let (kind, level) = match f.status {
+        Status::Fail | Status::Suppressed => {
+            (schema::ResultKind::Fail, result_level(rule.severity))
+        }
+        Status::Unknown => (schema::ResultKind::Review, schema::ResultLevel::None),
+        Status::Pass => (schema::ResultKind::Pass, schema::ResultLevel::None),
     };
     let (physical, pseudo) = physical_location(f);
-    let mut fingerprints = Map::new();
-    fingerprints.insert(FINGERPRINT_KEY.into(), json!(fp));
+    let mut fingerprints = BTreeMap::new();
+    fingerprints.insert(FINGERPRINT_KEY.to_string(), fp.to_string());
     if pseudo {
-        fingerprints.insert(LINE_HASH_KEY.into(), json!(format!("{fp}:{occurrence}")));
+        fingerprints.insert(LINE_HASH_KEY.to_string(), format!("{fp}:{occurrence}"));
     }
-    let mut r = json!({
-        "ruleId": rule.id,
-        "ruleIndex": it.index,
-        "kind": kind,
-        "level": lvl,
-        "message": {"text": message(it)},
-        "locations": [{
-            "physicalLocation": physical,
-            "logicalLocations": [{"fullyQualifiedName": f.resource, "kind": f.resource_type}],
-        }],
-        "partialFingerprints": fingerprints,
-        "properties": properties(f),
-    });
-    if let (Some(s), Some(obj)) = (&f.suppressed_by, r.as_object_mut()) {
-        obj.insert("suppressions".into(), suppression(s));
-    }
+    let resource = schema::LogicalLocation::builder()
+        .fully_qualified_name(f.resource.clone())
+        .kind(f.resource_type.clone())
+        .build();
+    let location = schema::Location::builder()
+        .physical_location(physical)
+        .logical_locations(vec![resource])
+        .build();
+    let mut r = schema::Result::builder()
+        .rule_id(rule.id.clone())
+        .rule_index(int(it.index))
+        .kind(kind)
+        .level(level)
+        .message(schema::Message::builder().text(message(it)).build())
+        .locations(vec![location])
+        .partial_fingerprints(fingerprints)
+        .properties(properties(f))
+        .build();
+    r.suppressions = f.suppressed_by.as_ref().map(suppressions);
     r
 }
 
@@ -79,63 +85,75 @@ fn message(it: &Item<'_>) -> String {
     }
 }
 
-fn properties(f: &Finding) -> Value {
-    let mut props = Map::new();
-    props.insert("resource".into(), json!(f.resource));
-    props.insert("resource_type".into(), json!(f.resource_type));
-    props.insert("status".into(), json!(f.status.as_str()));
+/// The resource, its type, the status and the finding's join keys.
+fn properties(f: &Finding) -> schema::PropertyBag {
+    let mut props = BTreeMap::new();
+    props.insert("resource".to_string(), Value::from(f.resource.as_str()));
+    props.insert(
+        "resource_type".to_string(),
+        Value::from(f.resource_type.as_str()),
+    );
+    props.insert("status".to_string(), Value::from(f.status.as_str()));
     for (k, v) in f.keys() {
-        props.insert(k.into(), json!(v));
+        props.insert(k.to_string(), Value::from(v));
     }
-    Value::Object(props)
+    schema::PropertyBag::builder()
+        .additional_properties(props)
+        .build()
 }
 
-fn suppression(s: &Suppression) -> Value {
-    let mut just = s.reason.clone();
+/// A baseline entry as an external, accepted suppression.
+fn suppressions(s: &Suppression) -> Vec<schema::Suppression> {
+    let mut justification = s.reason.clone();
     if let Some(d) = s.expires {
-        let _ = write!(just, " (until {d})");
+        let _ = write!(justification, " (until {d})");
     }
-    json!([{"kind": "external", "status": "accepted", "justification": just}])
+    let suppression = schema::Suppression::builder()
+        .kind(schema::SupressionKind::External.to_string())
+        .status(schema::SupressionStatus::Accepted.to_string())
+        .justification(justification)
+        .build();
+    vec![suppression]
 }
 
 /// The physical location of a finding, and whether it is a pseudo-path.
-pub(crate) fn physical_location(f: &Finding) -> (Value, bool) {
+pub(crate) fn physical_location(f: &Finding) -> (schema::PhysicalLocation, bool) {
     let uri = f
         .path
         .as_deref()
         .map(repo_relative_uri)
         .filter(|u| !u.is_empty());
     match uri {
-        Some(uri) => (
-            json!({"artifactLocation": {"uri": uri, "uriBaseId": SRCROOT}, "region": region(f)}),
-            false,
-        ),
-        None => (
-            json!({
-                "artifactLocation": {"uri": pseudo_path(&f.resource_type), "uriBaseId": SRCROOT},
-                "region": {"startLine": 1},
-            }),
-            true,
-        ),
+        Some(uri) => (physical(uri, region(f)), false),
+        None => (physical(pseudo_path(&f.resource_type), first_line()), true),
     }
+}
+
+/// A location in the file at `uri`, relative to the repository root.
+fn physical(uri: String, region: schema::Region) -> schema::PhysicalLocation {
+    let artifact = schema::ArtifactLocation::builder()
+        .uri(uri)
+        .uri_base_id(SRCROOT)
+        .build();
+    schema::PhysicalLocation::builder()
+        .artifact_location(artifact)
+        .region(region)
+        .build()
+}
+
+fn first_line() -> schema::Region {
+    schema::Region::builder().start_line(1_i64).build()
 }
 
 /// `startLine` (1 when the rule gave the file but no line: the finding is about the whole
 /// file) and `startColumn` when known.
-fn region(f: &Finding) -> Value {
-    let mut region = Map::new();
-    match f.line.filter(|l| *l > 0) {
-        Some(line) => {
-            region.insert("startLine".into(), json!(line));
-            if let Some(col) = f.column.filter(|c| *c > 0) {
-                region.insert("startColumn".into(), json!(col));
-            }
-        }
-        None => {
-            region.insert("startLine".into(), json!(1));
-        }
-    }
-    Value::Object(region)
+fn region(f: &Finding) -> schema::Region {
+    let Some(line) = f.line.filter(|l| *l > 0) else {
+        return first_line();
+    };
+    let mut region = schema::Region::builder().start_line(int(line)).build();
+    region.start_column = f.column.filter(|c| *c > 0).map(int);
+    region
 }
 
 /// The pseudo-path of a finding without a file: `.github/devquery/<resource_type>` (lowercase
