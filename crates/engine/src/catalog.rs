@@ -9,8 +9,10 @@
 //! * `devquery_views`: the views registered in the session, with their SQL (none yet by default);
 //! * `devquery_rules`: the rule pack, filled by whoever loaded it ([`Engine::register_rules`]).
 //!
-//! The tables and columns come from the model's one catalogue ([`devquery_model::catalog`]) and
-//! from the session's own catalog; the first three are computed each time a query scans them,
+//! The four tables are declared in the model with the data tables
+//! ([`devquery_model::catalogue`]); their rows come from the model's declarations
+//! ([`devquery_model::catalog`], [`devquery_model::catalogue_tables`]) and from the session's
+//! own catalog; the first three are computed each time a query scans them,
 //! so they are current whatever was registered since the session opened. None of them is data:
 //! snapshots hold the model's tables only, and rules' coverage ignores them.
 //!
@@ -21,7 +23,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
 use datafusion::arrow::array::{Array, AsArray};
-use datafusion::arrow::datatypes::{DataType, SchemaRef};
+use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::catalog::{Session, TableProvider};
 use datafusion::datasource::memory::MemorySourceConfig;
@@ -31,207 +33,31 @@ use datafusion::execution::context::SessionContext;
 use datafusion::execution::session_state::SessionState;
 use datafusion::logical_expr::Expr;
 use datafusion::physical_plan::ExecutionPlan;
-use devquery_model::{ColumnSpec, RowsError, TableSpec, spec_type_name, to_batch, types};
-use serde::Serialize;
+use devquery_model::catalogue::{
+    ColumnEntry, TableEntry, ViewEntry, devquery_columns, devquery_rules, devquery_tables,
+    devquery_views,
+};
+use devquery_model::{RowsError, TableSpec, spec_type_name, to_batch};
 
 use crate::error::EngineError;
 use crate::session::Engine;
+
+pub use devquery_model::catalogue::{COLUMNS, RULES, RuleEntry, TABLES, VIEWS, is_catalogue_table};
 
 /// The catalog every session's tables are registered in.
 pub const CATALOG: &str = "devquery";
 /// The schema every session's tables are registered in.
 pub const SCHEMA: &str = "public";
-/// Every table and view of the session.
-pub const TABLES: &str = "devquery_tables";
-/// Every column of every table and view.
-pub const COLUMNS: &str = "devquery_columns";
-/// The views registered in the session.
-pub const VIEWS: &str = "devquery_views";
-/// The rule pack.
-pub const RULES: &str = "devquery_rules";
 
-/// The catalogue tables, in documentation order.
+/// The catalogue tables, in documentation order (declared in the model:
+/// [`devquery_model::catalogue_tables`]).
 pub fn specs() -> Vec<TableSpec> {
-    vec![tables_spec(), columns_spec(), views_spec(), rules_spec()]
-}
-
-/// True for the name of a catalogue table (`devquery_tables`, …).
-pub fn is_catalogue_table(name: &str) -> bool {
-    [TABLES, COLUMNS, VIEWS, RULES].contains(&name)
-}
-
-fn column(name: &str, data_type: DataType, doc: &str) -> ColumnSpec {
-    ColumnSpec {
-        name: name.to_string(),
-        data_type,
-        doc: doc.to_string(),
-    }
-}
-
-fn tables_spec() -> TableSpec {
-    TableSpec {
-        name: TABLES,
-        doc: "Table or view of the session: collected tables, views and these catalogue tables."
-            .into(),
-        columns: vec![
-            column("table_name", types::text(), "Name to use in SQL."),
-            column(
-                "kind",
-                types::text(),
-                "`table` (collected data), `view`, or `catalogue` (tables about the tables).",
-            ),
-            column(
-                "row_count",
-                types::int(),
-                "Rows in this session when known without reading the table; NULL otherwise (a live table not collected yet, a snapshot narrowed by `--org` / `--repo`).",
-            ),
-            column("description", types::text(), "What one row is."),
-        ],
-    }
-}
-
-fn columns_spec() -> TableSpec {
-    TableSpec {
-        name: COLUMNS,
-        doc: "Column of a table or view of the session, with its type and documentation.".into(),
-        columns: vec![
-            column(
-                "table_name",
-                types::text(),
-                "The table or view (`devquery_tables`).",
-            ),
-            column(
-                "ordinal",
-                types::int(),
-                "1-based position of the column in its table.",
-            ),
-            column("column_name", types::text(), "Name to use in SQL."),
-            column(
-                "data_type",
-                types::text(),
-                "Type as `docs/tables.md` shows it: `text`, `bigint`, `boolean`, `timestamp`, `list<…>`, `map<…>`, `struct<…>`.",
-            ),
-            column(
-                "nullable",
-                types::boolean(),
-                "The column may be NULL (every collected column may: unknown is NULL).",
-            ),
-            column("description", types::text(), "What the column holds."),
-        ],
-    }
-}
-
-fn views_spec() -> TableSpec {
-    TableSpec {
-        name: VIEWS,
-        doc: "View registered in the session, with its SQL.".into(),
-        columns: vec![
-            column("view_name", types::text(), "Name to use in SQL."),
-            column(
-                "description",
-                types::text(),
-                "What one row is; NULL when the view is not documented.",
-            ),
-            column(
-                "sql",
-                types::text(),
-                "The view's definition; NULL when it was not given as SQL.",
-            ),
-        ],
-    }
-}
-
-fn rules_spec() -> TableSpec {
-    TableSpec {
-        name: RULES,
-        doc:
-            "Posture rule of the rule pack (bundled, plus `--rules DIR` where a command takes it)."
-                .into(),
-        columns: vec![
-            column("id", types::text(), "Kebab-case rule id."),
-            column("title", types::text(), "One-line title."),
-            column(
-                "severity",
-                types::text(),
-                "Severity of a failing finding: `critical`, `high`, `medium`, `low` or `info`.",
-            ),
-            column(
-                "platforms",
-                types::text_list(),
-                "Platforms the rule applies to; empty for every platform.",
-            ),
-            column(
-                "area",
-                types::text(),
-                "Folder of the rule file under `queries/` (`repos`, `workflows`, …).",
-            ),
-            column("tactics", types::text_list(), "Threat-matrix tactics."),
-            column(
-                "description",
-                types::text(),
-                "What is wrong and why it matters.",
-            ),
-            column("remediation", types::text(), "How to fix it."),
-            column(
-                "references",
-                types::text_list(),
-                "Recommendations, CIS ids, Scorecard checks, audits and URLs.",
-            ),
-            column(
-                "params",
-                types::text_map(),
-                "Parameters (`{{name}}` in the SQL) and their defaults.",
-            ),
-            column(
-                "origin",
-                types::text(),
-                "`bundled`, or `dir` for a rule from `--rules DIR`.",
-            ),
-            column("file", types::text(), "The rule file."),
-            column(
-                "sql",
-                types::text(),
-                "The rule's SELECT, with `{{name}}` parameter placeholders.",
-            ),
-        ],
-    }
-}
-
-/// One row of `devquery_rules`: a rule as the catalogue shows it (the rules crate builds these
-/// from its rules; field names are the column names).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct RuleEntry {
-    /// Kebab-case rule id.
-    pub id: String,
-    /// One-line title.
-    pub title: String,
-    /// Severity name (`critical` … `info`).
-    pub severity: String,
-    /// Platforms the rule applies to; empty for all.
-    pub platforms: Vec<String>,
-    /// Folder under `queries/`.
-    pub area: Option<String>,
-    /// Threat-matrix tactics.
-    pub tactics: Vec<String>,
-    /// What is wrong and why it matters.
-    pub description: Option<String>,
-    /// How to fix it.
-    pub remediation: Option<String>,
-    /// References.
-    pub references: Vec<String>,
-    /// Parameter names and their defaults.
-    pub params: BTreeMap<String, String>,
-    /// `bundled` or `dir`.
-    pub origin: Option<String>,
-    /// The rule file.
-    pub file: Option<String>,
-    /// The rule's SELECT.
-    pub sql: Option<String>,
+    devquery_model::catalogue_tables()
 }
 
 /// `entries` as the one batch of `devquery_rules`.
 pub fn rules_batch(entries: &[RuleEntry]) -> Result<RecordBatch, EngineError> {
-    Ok(to_batch(&rules_spec(), entries)?)
+    Ok(to_batch(&devquery_rules::spec(), entries)?)
 }
 
 /// Row counts the session knows without reading its tables (set when a table is registered
@@ -278,7 +104,7 @@ pub(crate) fn register_rules(
 ) -> Result<usize, EngineError> {
     let batch = rules_batch(entries)?;
     let rows = batch.num_rows();
-    let table = MemTable::try_new(rules_spec().schema(), vec![vec![batch]])?;
+    let table = MemTable::try_new(devquery_rules::spec().schema(), vec![vec![batch]])?;
     ctx.deregister_table(RULES)?;
     ctx.register_table(RULES, Arc::new(table))?;
     Ok(rows)
@@ -295,9 +121,9 @@ enum Listing {
 impl Listing {
     fn spec(self) -> TableSpec {
         match self {
-            Self::Tables => tables_spec(),
-            Self::Columns => columns_spec(),
-            Self::Views => views_spec(),
+            Self::Tables => devquery_tables::spec(),
+            Self::Columns => devquery_columns::spec(),
+            Self::Views => devquery_views::spec(),
         }
     }
 }
@@ -392,93 +218,66 @@ fn documented() -> Vec<(TableSpec, &'static str)> {
         .collect()
 }
 
-#[derive(Serialize)]
-struct TableRow<'a> {
-    table_name: &'a str,
-    kind: &'a str,
-    row_count: Option<usize>,
-    description: Option<&'a str>,
-}
-
 fn tables_batch(others: &[OtherTable], counts: &RowCounts) -> Result<RecordBatch, RowsError> {
-    let documented = documented();
-    let mut rows: Vec<TableRow<'_>> = documented
-        .iter()
-        .map(|(spec, kind)| TableRow {
-            table_name: spec.name,
-            kind,
+    let mut rows: Vec<TableEntry> = documented()
+        .into_iter()
+        .map(|(spec, kind)| TableEntry {
+            table_name: spec.name.to_string(),
+            kind: kind.to_string(),
             row_count: counts.get(spec.name),
-            description: Some(spec.doc.as_str()),
+            description: Some(spec.doc),
         })
         .collect();
-    rows.extend(others.iter().map(|t| TableRow {
-        table_name: &t.name,
-        kind: if t.view { "view" } else { "table" },
+    rows.extend(others.iter().map(|t| TableEntry {
+        table_name: t.name.clone(),
+        kind: String::from(if t.view { "view" } else { "table" }),
         row_count: None,
         description: None,
     }));
-    to_batch(&tables_spec(), &rows)
-}
-
-#[derive(Serialize)]
-struct ColumnRow<'a> {
-    table_name: &'a str,
-    ordinal: usize,
-    column_name: &'a str,
-    data_type: String,
-    nullable: bool,
-    description: Option<&'a str>,
+    to_batch(&devquery_tables::spec(), &rows)
 }
 
 fn columns_batch(others: &[OtherTable]) -> Result<RecordBatch, RowsError> {
-    let documented = documented();
-    let schemas: Vec<SchemaRef> = documented.iter().map(|(s, _)| s.schema()).collect();
     let mut rows = Vec::new();
-    for ((spec, _), schema) in documented.iter().zip(&schemas) {
+    for (spec, _) in documented() {
+        let schema = spec.schema();
         for (i, (c, field)) in spec.columns.iter().zip(schema.fields()).enumerate() {
-            rows.push(ColumnRow {
-                table_name: spec.name,
+            rows.push(ColumnEntry {
+                table_name: spec.name.to_string(),
                 ordinal: i + 1,
-                column_name: &c.name,
+                column_name: c.name.clone(),
                 data_type: spec_type_name(&c.data_type),
                 nullable: field.is_nullable(),
-                description: Some(c.doc.as_str()),
+                description: Some(c.doc.clone()),
             });
         }
     }
     for t in others {
         for (i, field) in t.schema.fields().iter().enumerate() {
-            rows.push(ColumnRow {
-                table_name: &t.name,
+            rows.push(ColumnEntry {
+                table_name: t.name.clone(),
                 ordinal: i + 1,
-                column_name: field.name(),
+                column_name: field.name().clone(),
                 data_type: spec_type_name(field.data_type()),
                 nullable: field.is_nullable(),
                 description: None,
             });
         }
     }
-    to_batch(&columns_spec(), &rows)
-}
-
-#[derive(Serialize)]
-struct ViewRow<'a> {
-    view_name: &'a str,
-    description: Option<&'a str>,
-    sql: Option<&'a str>,
+    to_batch(&devquery_columns::spec(), &rows)
 }
 
 fn views_batch(others: &[OtherTable]) -> Result<RecordBatch, RowsError> {
-    let rows: Vec<ViewRow<'_>> = others
+    let rows: Vec<ViewEntry> = others
         .iter()
         .filter(|t| t.view)
-        .map(|t| ViewRow {
-            view_name: &t.name,
+        .map(|t| ViewEntry {
+            view_name: t.name.clone(),
             description: None,
-            sql: t.sql.as_deref(),
+            sql: t.sql.clone(),
         })
         .collect();
-    to_batch(&views_spec(), &rows)
+    to_batch(&devquery_views::spec(), &rows)
 }
 
 /// `s` as an SQL string literal.
@@ -600,7 +399,7 @@ mod tests {
         };
         let batch = rules_batch(&[entry]).expect("batch");
         assert_eq!(batch.num_rows(), 1);
-        assert_eq!(batch.num_columns(), rules_spec().columns.len());
+        assert_eq!(batch.num_columns(), devquery_rules::spec().columns.len());
         assert_eq!(rules_batch(&[]).expect("empty").num_rows(), 0);
     }
 

@@ -1,4 +1,4 @@
-//! Source coverage: which catalogue tables and columns a source can fill.
+//! Source coverage: which data tables and columns a source can fill.
 //!
 //! A live collection reads every table (its coverage is `None`, "everything"); a local checkout
 //! read with `--path` only knows what its files say, so a rule reading an org setting there has

@@ -2,10 +2,14 @@
 //! each column, the serde row type collectors fill, and helpers to turn rows into record batches.
 //!
 //! A table is declared once, in one file under `tables/`, with the [`table!`] macro; the
-//! registry in [`tables::ALL`] lists them. `docs/tables.md` is generated from these declarations.
+//! registry in [`tables::ALL`] lists them. The tables about the session itself
+//! (`devquery_tables`, `devquery_columns`, `devquery_views`, `devquery_rules`) are declared the
+//! same way under `catalogue/` ([`catalogue::ALL`]) but are not data: [`catalog`], [`find`] and
+//! [`Dataset`] know the data tables only. `docs/tables.md` is generated from both.
 
 #[macro_use]
 mod spec;
+pub mod catalogue;
 pub mod coverage;
 pub mod docs;
 pub mod glob;
@@ -13,6 +17,7 @@ pub mod rows;
 pub mod severity;
 pub mod tables;
 
+pub use catalogue::{catalogue_tables, is_catalogue_table};
 pub use coverage::{ColumnSet, Coverage};
 pub use glob::{GlobError, GlobPattern, glob_match, glob_match_ignore_case};
 pub use rows::{Dataset, Row, RowsError, to_batch};

@@ -118,7 +118,8 @@ impl Partial {
     }
 }
 
-/// A typed row of one catalogue table (implemented by every `table!` row type).
+/// A typed row of one data table (implemented by every `table!` row type; the catalogue
+/// tables' entries are not rows, so no dataset holds them).
 pub trait Row: Serialize {
     /// The table the row belongs to.
     const TABLE: &'static str;
@@ -126,7 +127,7 @@ pub trait Row: Serialize {
     fn spec() -> TableSpec;
 }
 
-/// Collected data: record batches per catalogue table name. Tables without data are simply
+/// Collected data: record batches per data table name. Tables without data are simply
 /// absent; the engine registers them empty.
 ///
 /// The dataset also records its source's [`Coverage`]: which tables and columns the source can

@@ -1,5 +1,5 @@
-//! Table and column specifications, and the `table!` macro that declares a table, its docs and
-//! its row type in one place.
+//! Table and column specifications, and the `table!` and `catalogue_table!` macros that declare
+//! a table, its docs and its row type in one place.
 
 use std::sync::Arc;
 
@@ -24,7 +24,7 @@ pub const JOIN_KEYS: &[(&str, &str)] = &[
     ("repo", "Repository name (without the org)."),
 ];
 
-/// One column of a catalogue table.
+/// One column of a table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColumnSpec {
     /// Column name as it appears in SQL.
@@ -35,7 +35,7 @@ pub struct ColumnSpec {
     pub doc: String,
 }
 
-/// One catalogue table.
+/// One table: a data table or a catalogue table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableSpec {
     /// Table name as it appears in SQL.
@@ -172,9 +172,13 @@ pub mod types {
     }
 }
 
-/// Declares a catalogue table: its doc, name, row type and columns (each with a doc comment,
-/// an Arrow type and the Rust field type). `platform`, `host` and `org` are always added first,
-/// then the optional join keys listed in `keys [...]`.
+/// Declares a data table: its doc, name, row type and columns (each with a doc comment, an
+/// Arrow type and the Rust field type). `platform`, `host` and `org` are always added first,
+/// then the optional join keys listed in `keys [...]`. The row type is a [`Row`], so collectors
+/// put it in a [`Dataset`].
+///
+/// [`Row`]: crate::rows::Row
+/// [`Dataset`]: crate::rows::Dataset
 macro_rules! table {
     (
         $(#[doc = $tdoc:literal])*
@@ -185,23 +189,14 @@ macro_rules! table {
             ),* $(,)?
         }
     ) => {
-        $(#[doc = $tdoc])*
-        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-        pub struct $row {
-            #[doc = "Platform the row came from."]
-            pub platform: Option<String>,
-            #[doc = "API host."]
-            pub host: Option<String>,
-            #[doc = "Organisation."]
-            pub org: Option<String>,
-            $(
-                #[doc = "Join key."]
-                pub $key: Option<String>,
-            )*
-            $(
-                $(#[doc = $cdoc])*
-                pub $col: $ty,
-            )*
+        declare_table! {
+            $(#[doc = $tdoc])*
+            $name => $row, keys [platform, host, org $(, $key)*] {
+                $(
+                    $(#[doc = $cdoc])*
+                    $col : $dt => $ty
+                ),*
+            }
         }
 
         impl $crate::rows::Row for $row {
@@ -210,19 +205,76 @@ macro_rules! table {
                 spec()
             }
         }
+    };
+}
+
+/// Declares a catalogue table (a table about the session's tables, under `catalogue/`) the way
+/// [`table!`] declares a data table, but without join keys, and its row type is not a `Row`:
+/// no collector fills it and no snapshot holds it.
+macro_rules! catalogue_table {
+    (
+        $(#[doc = $tdoc:literal])*
+        $name:ident => $row:ident {
+            $(
+                $(#[doc = $cdoc:literal])*
+                $col:ident : $dt:expr => $ty:ty
+            ),* $(,)?
+        }
+    ) => {
+        declare_table! {
+            $(#[doc = $tdoc])*
+            $name => $row, keys [] {
+                $(
+                    $(#[doc = $cdoc])*
+                    $col : $dt => $ty
+                ),*
+            }
+        }
+    };
+}
+
+/// What [`table!`] and [`catalogue_table!`] share: the row struct (the `keys` first, each an
+/// optional text, then the declared columns), the table's `NAME` and its `spec()` (the `keys`
+/// documented from [`JOIN_KEYS`], then the declared columns with their doc comments).
+macro_rules! declare_table {
+    (
+        $(#[doc = $tdoc:literal])*
+        $name:ident => $row:ident, keys [$($key:ident),*] {
+            $(
+                $(#[doc = $cdoc:literal])*
+                $col:ident : $dt:expr => $ty:ty
+            ),*
+        }
+    ) => {
+        $(#[doc = $tdoc])*
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct $row {
+            $(
+                #[doc = concat!("Join key `", stringify!($key), "`.")]
+                pub $key: Option<String>,
+            )*
+            $(
+                $(#[doc = $cdoc])*
+                pub $col: $ty,
+            )*
+        }
+
+        /// The table's name in SQL.
+        pub const NAME: &str = stringify!($name);
 
         /// The table's specification.
         pub fn spec() -> $crate::spec::TableSpec {
             #[allow(unused_imports)]
             use $crate::spec::types::*;
-            let mut columns = Vec::new();
-            for key in ["platform", "host", "org" $(, stringify!($key))*] {
-                columns.push($crate::spec::ColumnSpec {
+            let keys: &[&str] = &[$(stringify!($key)),*];
+            let mut columns: Vec<$crate::spec::ColumnSpec> = keys
+                .iter()
+                .map(|&key| $crate::spec::ColumnSpec {
                     name: key.to_string(),
-                    data_type: text(),
+                    data_type: $crate::spec::types::text(),
                     doc: $crate::spec::key_doc(key),
-                });
-            }
+                })
+                .collect();
             $(
                 columns.push($crate::spec::ColumnSpec {
                     name: $crate::spec::column_name(stringify!($col)),
@@ -231,7 +283,7 @@ macro_rules! table {
                 });
             )*
             $crate::spec::TableSpec {
-                name: stringify!($name),
+                name: NAME,
                 doc: $crate::spec::join_doc(&[$($tdoc),*]),
                 columns,
             }

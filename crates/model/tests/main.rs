@@ -2,8 +2,14 @@
 
 use std::collections::BTreeMap;
 
+use devquery_model::catalogue::{
+    ColumnEntry, RuleEntry, TableEntry, ViewEntry, devquery_columns, devquery_rules,
+    devquery_tables, devquery_views,
+};
 use devquery_model::tables::*;
-use devquery_model::{Dataset, Row, catalog, docs, to_batch};
+use devquery_model::{
+    Dataset, Row, catalog, catalogue_tables, docs, find, is_catalogue_table, to_batch,
+};
 
 #[test]
 fn catalogue_has_all_25_tables_documented() {
@@ -44,6 +50,44 @@ fn join_keys_named_identically() {
     }
     assert!(repositories::spec().column("repo").is_some());
     assert!(projects::spec().column("project").is_some());
+}
+
+#[test]
+fn catalogue_tables_are_documented_apart_from_the_data_tables() {
+    let data: Vec<&str> = catalog().iter().map(|t| t.name).collect();
+    let tables = catalogue_tables();
+    assert_eq!(tables.len(), 4);
+    for t in &tables {
+        assert!(!data.contains(&t.name), "{} is also a data table", t.name);
+        assert!(find(t.name).is_none(), "find() knows {}", t.name);
+        assert!(is_catalogue_table(t.name));
+        assert!(!t.doc.is_empty(), "table {} has no doc", t.name);
+        for c in &t.columns {
+            assert!(!c.doc.is_empty(), "{}.{} has no doc", t.name, c.name);
+        }
+    }
+    assert!(data.iter().all(|name| !is_catalogue_table(name)));
+}
+
+#[test]
+fn every_catalogue_entry_fits_its_schema() {
+    let rule = RuleEntry {
+        id: "x-rule".into(),
+        platforms: vec!["github".into()],
+        params: BTreeMap::from([("days".to_string(), "90".to_string())]),
+        ..RuleEntry::default()
+    };
+    let batches = [
+        to_batch(&devquery_tables::spec(), &[TableEntry::default()]),
+        to_batch(&devquery_columns::spec(), &[ColumnEntry::default()]),
+        to_batch(&devquery_views::spec(), &[ViewEntry::default()]),
+        to_batch(&devquery_rules::spec(), &[rule]),
+    ];
+    for (batch, spec) in batches.into_iter().zip(catalogue_tables()) {
+        let batch = batch.expect("entries fit their schema");
+        assert_eq!(batch.num_rows(), 1);
+        assert_eq!(batch.schema(), spec.schema(), "{}", spec.name);
+    }
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! The registry of catalogue tables. Adding a table: one file here plus one line in [`ALL`].
+//! The registry of data tables. Adding a table: one file here plus one line in [`ALL`].
 
 pub mod access_grants;
 pub mod alerts;
@@ -28,7 +28,7 @@ pub mod webhooks;
 
 use crate::spec::TableSpec;
 
-/// Every catalogue table, in documentation order.
+/// Every data table, in documentation order.
 pub const ALL: &[fn() -> TableSpec] = &[
     orgs::spec,
     projects::spec,
@@ -57,12 +57,13 @@ pub const ALL: &[fn() -> TableSpec] = &[
     findings::spec,
 ];
 
-/// Every table's specification.
+/// Every data table's specification (not the catalogue tables: see
+/// [`catalogue_tables`](crate::catalogue_tables)).
 pub fn catalog() -> Vec<TableSpec> {
     ALL.iter().map(|f| f()).collect()
 }
 
-/// The table called `name`.
+/// The data table called `name` (`None` for a catalogue table).
 pub fn find(name: &str) -> Option<TableSpec> {
     ALL.iter().map(|f| f()).find(|s| s.name == name)
 }
