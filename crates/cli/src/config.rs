@@ -55,6 +55,7 @@ const KEYS: &[Key] = &[
         .path()
         .on(&["report", "rules"]),
     Key::new("report", "top", "top").on(&["report"]),
+    Key::new("report", "html_limit", "html_limit").on(&["report"]),
     Key::new("query", "format", "format").on(&["query"]),
     Key::new("collect", "cache_dir", "cache_dir").path(),
     Key::new("collect", "concurrency", "concurrency"),
