@@ -38,6 +38,20 @@ pub fn devquery(args: &[&str], dir: &Path) -> Output {
 }
 
 /// stdout as text.
+/// Generates a synthetic estate of `repos` repositories (`devquery demo generate`) into
+/// `dir/name` and returns its path.
+pub fn synthetic_estate(dir: &Path, name: &str, repos: u32, seed: u32) -> std::path::PathBuf {
+    let (repos, seed) = (repos.to_string(), seed.to_string());
+    let out = devquery(
+        &[
+            "demo", "generate", "--repos", &repos, "--seed", &seed, "--out", name,
+        ],
+        dir,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    dir.join(name)
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{devquery, stderr, stdout};
+use crate::common::{devquery, stderr, stdout, synthetic_estate};
 
 /// The widths the page is looked at: a desktop window and a phone.
 const WIDTHS: [u32; 2] = [1400, 400];
@@ -218,13 +218,7 @@ fn the_demo_report_renders_in_chromium_at_1400_and_400_pixels() {
 #[test]
 fn a_large_estate_report_stays_small_and_renders() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let generated = devquery(
-        &[
-            "demo", "generate", "--repos", "5000", "--seed", "7", "--out", "synth",
-        ],
-        tmp.path(),
-    );
-    assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+    synthetic_estate(tmp.path(), "synth", 5000, 7);
     let out = devquery(
         &[
             "report",

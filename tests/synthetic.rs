@@ -6,7 +6,7 @@ use devquery_engine::{Engine, EngineOptions};
 use devquery_rules::{RuleSet, RunOptions, Selection, run_rules};
 use devquery_synth::Options;
 
-use crate::common::{devquery, stderr, stdout};
+use crate::common::{devquery, stderr, stdout, synthetic_estate};
 
 #[test]
 fn demo_generate_writes_a_snapshot() {
@@ -98,13 +98,7 @@ async fn every_rule_fails_and_passes_on_a_synthetic_estate() {
 #[test]
 fn sarif_split_of_a_3000_repository_estate_stays_inside_code_scanning_limits() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let generated = devquery(
-        &[
-            "demo", "generate", "--repos", "3000", "--seed", "11", "--out", "synth",
-        ],
-        tmp.path(),
-    );
-    assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+    synthetic_estate(tmp.path(), "synth", 3000, 11);
     let out = devquery(
         &[
             "report",

@@ -7,7 +7,7 @@ use devquery_report::{Format, Options};
 use devquery_rules::{Counts, Finding, Origin, RuleResult, RunReport, Status, parse_rule};
 
 use crate::fixture::{
-    NOT_APPLICABLE, counts, finding, options, report, report_with_not_applicable,
+    NOT_APPLICABLE, finding, options, report, report_with_not_applicable, result_of as result,
 };
 
 fn render_with(report: &RunReport, limit: usize) -> String {
@@ -34,18 +34,6 @@ fn rule(id: &str, severity: &str, remediation: &str) -> devquery_rules::Rule {
         Origin::Bundled,
     )
     .expect("rule")
-}
-
-fn result(rule: devquery_rules::Rule, findings: Vec<Finding>) -> RuleResult {
-    RuleResult {
-        counts: counts(&findings),
-        rule,
-        findings,
-        error: None,
-        elapsed_ms: 1,
-        main_resource_type: None,
-        not_applicable: None,
-    }
 }
 
 /// `n` findings of `status` on repositories `acme/{prefix}-0000` ….

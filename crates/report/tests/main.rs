@@ -215,6 +215,19 @@ mod fixture {
     pub fn render(format: devquery_report::Format) -> String {
         render_report(format, &report())
     }
+
+    /// A rule result with counts that match its findings.
+    pub fn result_of(rule: devquery_rules::Rule, findings: Vec<Finding>) -> RuleResult {
+        RuleResult {
+            counts: counts(&findings),
+            rule,
+            findings,
+            error: None,
+            elapsed_ms: 1,
+            main_resource_type: None,
+            not_applicable: None,
+        }
+    }
 }
 
 mod formats {
@@ -524,7 +537,7 @@ mod sarif {
     use serde_json::{Value, json};
 
     use crate::fixture::{
-        NOT_APPLICABLE, counts, finding, options, report, report_with_not_applicable,
+        NOT_APPLICABLE, finding, options, report, report_with_not_applicable, result_of,
     };
 
     fn validator() -> jsonschema::Validator {
@@ -559,18 +572,6 @@ mod sarif {
             Origin::Bundled,
         )
         .expect("rule")
-    }
-
-    fn result_of(rule: devquery_rules::Rule, findings: Vec<Finding>) -> RuleResult {
-        RuleResult {
-            counts: counts(&findings),
-            rule,
-            findings,
-            error: None,
-            elapsed_ms: 1,
-            main_resource_type: None,
-            not_applicable: None,
-        }
     }
 
     fn run(results: Vec<RuleResult>) -> RunReport {
